@@ -1,0 +1,1 @@
+"""hubbub: an open-source social contact center and social CRM."""

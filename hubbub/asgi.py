@@ -1,0 +1,10 @@
+"""The ASGI application: `uvicorn hubbub.asgi:application` (what `hubbub serve` runs)."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hubbub.settings")
+application = get_asgi_application()

@@ -1,0 +1,47 @@
+"""The `hubbub` console script: a thin layer over hubbub's management commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+HUBBUB_COMMANDS = {
+    "demo": "run the product with demo data and a live simulated stream (SQLite, one process)",
+    "serve": "run the web server (ASGI) for the Agent Workplace and the back office",
+    "ingest": "read posts from a JSONL or CSV file into the pipeline",
+    "migrate": "create or update the database schema",
+    "createsuperuser": "create an administrator for the back office",
+}
+
+
+def _usage() -> str:
+    width = max(len(name) for name in HUBBUB_COMMANDS)
+    lines = [
+        "usage: hubbub <command> [options]",
+        "",
+        "hubbub: a social contact center and social CRM.",
+        "",
+        "commands:",
+        *(f"  {name.ljust(width)}  {summary}" for name, summary in HUBBUB_COMMANDS.items()),
+        "",
+        "`hubbub <command> --help` describes a command; `hubbub help --all` lists Django's commands too.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run a hubbub command, or print the list of commands."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] in {"-h", "--help"} or args == ["help"]:
+        sys.stdout.write(_usage() + "\n")
+        return
+    if args == ["help", "--all"]:
+        args = ["help"]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hubbub.settings")
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 (settings first)
+
+    execute_from_command_line(["hubbub", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""The Post shape every pipeline stage reads and returns: frozen, ORM-free, cheap to copy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Bounds at the door: text from the outside world is attacker-controlled.
+MAX_TEXT_CHARS = 20_000
+MAX_NAME_CHARS = 200
+MAX_ID_CHARS = 128
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityPart:
+    """One reason a post sits where it does in the queue, with the points it adds."""
+
+    label: str
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A post, message or call on its way through the pipeline; stages add the fields they own."""
+
+    network: str
+    external_id: str
+    author_id: str
+    text: str
+    created_at: datetime
+    author_handle: str = ""
+    author_name: str = ""
+    author_followers: int = 0
+    in_reply_to_id: str = ""
+    is_inbound: bool = True
+    brand_id: int | None = None
+    # listening
+    matched_terms: tuple[str, ...] = ()
+    topic_ids: frozenset[int] = field(default_factory=frozenset)
+    # analysis
+    language: str = ""
+    sentiment: str = ""
+    sentiment_score: float = 0.0
+    # crm
+    customer_id: int | None = None
+    tier: str = ""
+    # routing
+    priority: int = 0
+    priority_parts: tuple[PriorityPart, ...] = ()
+    queue_id: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The idempotency key: a post is stored once per network and external id."""
+        return (self.network, self.external_id)

@@ -1,0 +1,57 @@
+"""The stage protocol and the two generic stages every pipeline starts with."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from itertools import islice
+from typing import TypeVar
+
+from hubbub.core.posts import MAX_ID_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS, Post
+
+Stage = Callable[[list[Post]], list[Post]]
+T = TypeVar("T")
+
+# C0/C1 controls except tab and newline, and the bidirectional overrides used to disguise text.
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of up to `size` consecutive items."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def clean_text(text: str, limit: int) -> str:
+    """NFC-normalised text without control characters, cut to `limit` characters."""
+    return _UNSAFE_CHARS.sub("", unicodedata.normalize("NFC", text))[:limit]
+
+
+def normalise(posts: list[Post]) -> list[Post]:
+    """Bound and clean every field that came from outside."""
+    return [
+        replace(
+            post,
+            text=clean_text(post.text, MAX_TEXT_CHARS),
+            author_id=post.author_id[:MAX_ID_CHARS],
+            author_handle=clean_text(post.author_handle, MAX_NAME_CHARS).lstrip("@"),
+            author_name=clean_text(post.author_name, MAX_NAME_CHARS),
+            author_followers=max(0, post.author_followers),
+            in_reply_to_id=post.in_reply_to_id[:MAX_ID_CHARS],
+        )
+        for post in posts
+    ]
+
+
+def drop_repeats_within(posts: list[Post]) -> list[Post]:
+    """Keep the first of posts sharing a network and external id."""
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for post in posts:
+        if post.key not in seen:
+            seen.add(post.key)
+            unique.append(post)
+    return unique

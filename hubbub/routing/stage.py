@@ -1,0 +1,70 @@
+"""Pipeline stage: each post's priority, and the queue it goes to."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from hubbub.core.posts import Post
+from hubbub.pipeline.snapshots import Snapshot
+from hubbub.routing.models import Queue
+from hubbub.routing.priority import prioritise
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRule:
+    """A queue and the topics it takes."""
+
+    queue_id: int
+    topic_ids: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingConfig:
+    """Per brand: queue rules in the order they are tried, and the default queue."""
+
+    rules: dict[int, tuple[QueueRule, ...]]
+    defaults: dict[int, int]
+
+
+def load_routing_config() -> RoutingConfig:
+    """Read the queues and their topics from the database."""
+    topics: dict[int, set[int]] = defaultdict(set)
+    for queue_id, topic_id in Queue.topics.through.objects.values_list("queue_id", "topic_id"):
+        topics[queue_id].add(topic_id)
+    rules: dict[int, list[QueueRule]] = defaultdict(list)
+    defaults: dict[int, int] = {}
+    for queue_id, brand_id, is_default in Queue.objects.values_list("id", "brand_id", "is_default"):
+        if is_default:
+            defaults[brand_id] = queue_id
+        if topics[queue_id]:
+            rules[brand_id].append(QueueRule(queue_id, frozenset(topics[queue_id])))
+    return RoutingConfig(rules={brand: tuple(r) for brand, r in rules.items()}, defaults=defaults)
+
+
+def choose_queue(post: Post, config: RoutingConfig) -> int | None:
+    """The first queue sharing a topic with the post, else the brand's default queue."""
+    if post.brand_id is None:
+        return None
+    for rule in config.rules.get(post.brand_id, ()):
+        if rule.topic_ids & post.topic_ids:
+            return rule.queue_id
+    return config.defaults.get(post.brand_id)
+
+
+class Router:
+    """Prioritises inbound posts and routes them to queues."""
+
+    def __init__(self, config: Snapshot[RoutingConfig] | None = None) -> None:
+        self.config = config or Snapshot(load_routing_config)
+
+    def route(self, posts: list[Post]) -> list[Post]:
+        """Pipeline stage: priority with its reasons, and queue, for each inbound post."""
+        config = self.config.get()
+        routed = []
+        for post in posts:
+            if post.is_inbound:
+                priority, parts = prioritise(post)
+                post = replace(post, priority=priority, priority_parts=parts, queue_id=choose_queue(post, config))
+            routed.append(post)
+        return routed

@@ -1,0 +1,35 @@
+"""The default pipeline, assembled from the stages the domain apps provide.
+
+This is the composition root: the one place that knows every stage and their order, so the
+domain apps need not know each other and the pipeline package knows none of them.
+"""
+
+from __future__ import annotations
+
+from hubbub.analysis.first_analyser import analyse
+from hubbub.crm.resolution import CustomerResolver
+from hubbub.listening.stage import Listener
+from hubbub.pipeline.runner import Pipeline
+from hubbub.pipeline.stages import drop_repeats_within, normalise
+from hubbub.pipeline.store import drop_stored, write_posts
+from hubbub.routing.stage import Router
+
+
+def build_pipeline() -> Pipeline:
+    """ingest → normalise → dedupe → listen → analyse → resolve customer → prioritise and route → store."""
+    listener = Listener()
+    resolver = CustomerResolver()
+    router = Router()
+    return Pipeline(
+        stages=[
+            normalise,
+            drop_repeats_within,
+            drop_stored,
+            listener.assign_brand,
+            listener.match_terms,
+            analyse,
+            resolver.resolve_customers,
+            router.route,
+        ],
+        writer=write_posts,
+    )
