@@ -1,4 +1,4 @@
-"""The cast every test can use: alice (agent, brand A), bob (supervisor, brand A), charlie (agent, brand B)."""
+"""The cast of every test: alice (agent, brand A), bob (supervisor, brand A), charlie (agent, brand B)."""
 
 from __future__ import annotations
 

@@ -67,10 +67,11 @@ class Listener:
         for post in posts:
             matcher = matchers.get(post.brand_id or 0)
             found = matcher.find(post.text) if matcher else []
-            if found:
-                terms = tuple(dict.fromkeys(match.term for match in found))
-                post = replace(post, matched_terms=terms, topic_ids=frozenset(m.key for m in found))
-            matched.append(post)
+            if not found:
+                matched.append(post)
+                continue
+            terms = tuple(dict.fromkeys(match.term for match in found))
+            matched.append(replace(post, matched_terms=terms, topic_ids=frozenset(m.key for m in found)))
         return matched
 
 

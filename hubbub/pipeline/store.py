@@ -59,7 +59,7 @@ def _insert_many(rows: list[tuple[Any, ...]]) -> int:
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
 
 def _copy_then_insert(rows: list[tuple[Any, ...]]) -> int:
@@ -68,7 +68,7 @@ def _copy_then_insert(rows: list[tuple[Any, ...]]) -> int:
     columns = ", ".join(POST_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS hubbub_post_staging "  # noqa: S608 (names are constants)
+            f"CREATE TEMP TABLE IF NOT EXISTS hubbub_post_staging "
             f"(LIKE {POST_TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
         )
         raw = cursor.cursor
@@ -79,7 +79,7 @@ def _copy_then_insert(rows: list[tuple[Any, ...]]) -> int:
             f"INSERT INTO {POST_TABLE} ({columns}) SELECT {columns} FROM hubbub_post_staging "  # noqa: S608
             "ON CONFLICT (network, external_id) DO NOTHING"
         )
-        inserted = max(cursor.rowcount, 0)
+        inserted = max(int(cursor.rowcount), 0)
         cursor.execute("TRUNCATE hubbub_post_staging")
         return inserted
 

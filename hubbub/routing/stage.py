@@ -61,10 +61,9 @@ class Router:
     def route(self, posts: list[Post]) -> list[Post]:
         """Pipeline stage: priority with its reasons, and queue, for each inbound post."""
         config = self.config.get()
-        routed = []
-        for post in posts:
-            if post.is_inbound:
-                priority, parts = prioritise(post)
-                post = replace(post, priority=priority, priority_parts=parts, queue_id=choose_queue(post, config))
-            routed.append(post)
-        return routed
+        return [self._routed(post, config) if post.is_inbound else post for post in posts]
+
+    @staticmethod
+    def _routed(post: Post, config: RoutingConfig) -> Post:
+        priority, parts = prioritise(post)
+        return replace(post, priority=priority, priority_parts=parts, queue_id=choose_queue(post, config))

@@ -72,7 +72,7 @@ def _parse_json_line(number: int, line: str) -> Post | Rejected:
         return Rejected(number, f"not valid JSON: {error.msg} at column {error.colno}", _excerpt(line))
     if not isinstance(fields, dict):
         return Rejected(number, f"expected a JSON object, got {type(fields).__name__}", _excerpt(line))
-    if TWCS_COLUMNS <= fields.keys():
+    if fields.keys() >= TWCS_COLUMNS:
         fields = from_twcs(fields)
     return parse_row(number, fields, _excerpt(line))
 
@@ -84,7 +84,7 @@ def _read_csv(handle: IO[str]) -> Iterator[tuple[int, Post | Rejected]]:
         header = [name.strip().lstrip("\ufeff") for name in next(reader)]
     except StopIteration:
         return
-    twcs = TWCS_COLUMNS <= set(header)
+    twcs = set(header) >= TWCS_COLUMNS
     while True:
         start = reader.line_num + 1
         try:
