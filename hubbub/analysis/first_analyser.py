@@ -17,7 +17,8 @@ from hubbub.core.posts import Post
 # VADER's documented thresholds on the compound score (Hutto & Gilbert, 2014).
 POSITIVE_FROM = 0.05
 NEGATIVE_UPTO = -0.05
-# Texts shorter than this carry too little signal for language identification.
+# Texts with fewer letters than this carry too little signal for language identification; counting
+# letters, not characters, keeps emoji, digits and punctuation from being labelled with a language.
 MIN_LANGUAGE_CHARS = 12
 
 
@@ -36,7 +37,7 @@ def _vader() -> SentimentIntensityAnalyzer:
 
 def detect_language(text: str) -> str:
     """The ISO 639-1 code of the text's language, or "" when the text is too short to tell."""
-    if len(text.strip()) < MIN_LANGUAGE_CHARS:
+    if sum(char.isalpha() for char in text) < MIN_LANGUAGE_CHARS:
         return ""
     language, _ = py3langid.classify(text)
     return str(language)

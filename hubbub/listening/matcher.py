@@ -19,8 +19,8 @@ _COMBINING_MARKS = re.compile("[\u0300-\u036f]")
 
 
 def fold(text: str) -> str:
-    """Lower-case text without accents, so "Café" and "cafe" match."""
-    folded = text.casefold()
+    """Lower-case text without accents, whitespace runs as one space: "Café  Noir" matches "cafe noir"."""
+    folded = " ".join(text.casefold().split())
     if folded.isascii():
         return folded
     return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", folded))
@@ -64,8 +64,9 @@ class Matcher(Generic[K]):
             start = end - length + 1
             before = folded[start - 1] if start > 0 else " "
             after = folded[end + 1] if end + 1 < len(folded) else " "
-            # A word starts after a non-word char; "#sale" must not match inside "##sale" or "x#sale".
-            if _is_word_char(before) or before == "#" or _is_word_char(after):
+            # Whole words only. A plain term also matches its hashtag ("sale" in "#sale"), but a
+            # hashtag term must not match inside "##sale" or "x#sale".
+            if _is_word_char(before) or _is_word_char(after) or (before == "#" and payload[0][0][0] == "#"):
                 continue
             for term, key in payload:
                 found.setdefault((term, key), Match(term=term, key=key))

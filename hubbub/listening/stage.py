@@ -12,7 +12,8 @@ from hubbub.listening.matcher import Matcher
 from hubbub.listening.models import TopicKind, TrackedTerm
 from hubbub.pipeline.snapshots import Snapshot
 
-_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]{1,64})")
+# Handles may contain dots (Bluesky, Mastodon) but never end with one: "thanks @AcmeCare." mentions AcmeCare.
+_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]{0,63}[A-Za-z0-9_])")
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ T = TypeVar("T")
 
 # C0/C1 controls except tab and newline, and the bidirectional overrides used to disguise text.
 _UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The followers column is a 32-bit integer on PostgreSQL; one absurd count must not fail a whole batch.
+MAX_FOLLOWERS = 2**31 - 1
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -36,11 +38,12 @@ def normalise(posts: list[Post]) -> list[Post]:
         replace(
             post,
             text=clean_text(post.text, MAX_TEXT_CHARS),
-            author_id=post.author_id[:MAX_ID_CHARS],
+            external_id=clean_text(post.external_id, MAX_ID_CHARS),
+            author_id=clean_text(post.author_id, MAX_ID_CHARS),
             author_handle=clean_text(post.author_handle, MAX_NAME_CHARS).lstrip("@"),
             author_name=clean_text(post.author_name, MAX_NAME_CHARS),
-            author_followers=max(0, post.author_followers),
-            in_reply_to_id=post.in_reply_to_id[:MAX_ID_CHARS],
+            author_followers=min(max(0, post.author_followers), MAX_FOLLOWERS),
+            in_reply_to_id=clean_text(post.in_reply_to_id, MAX_ID_CHARS),
         )
         for post in posts
     ]

@@ -67,9 +67,10 @@ def _copy_then_insert(rows: list[tuple[Any, ...]]) -> int:
     # the idempotency of ON CONFLICT DO NOTHING, which COPY alone cannot give.
     columns = ", ".join(POST_COLUMNS)
     with connection.cursor() as cursor:
+        # Only the written columns: LIKE would copy the NOT NULL `id`, which COPY leaves empty.
         cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS hubbub_post_staging "
-            f"(LIKE {POST_TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            f"CREATE TEMP TABLE IF NOT EXISTS hubbub_post_staging ON COMMIT DELETE ROWS "  # noqa: S608
+            f"AS SELECT {columns} FROM {POST_TABLE} WITH NO DATA"
         )
         raw = cursor.cursor
         with raw.copy(f"COPY hubbub_post_staging ({columns}) FROM STDIN") as copy:
