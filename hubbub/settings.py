@@ -100,7 +100,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Unset by default: WhiteNoise serves straight from the apps (below). A deployment that runs
+# `hubbub collectstatic` sets HUBBUB_STATIC_ROOT to serve compressed copies instead.
+_static_root = env_str("HUBBUB_STATIC_ROOT", "")
+STATIC_ROOT = Path(_static_root).resolve() if _static_root else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from hubbub.core.posts import Post
 from hubbub.crm.models import Customer, Identity, Tier
+from hubbub.pipeline.bulk import in_chunks, insert_ignoring_conflicts
 
 IdentityKey = tuple[int, str, str]  # (brand id, network, external id)
 Resolved = tuple[int, str]  # (customer id, tier)
 
 _CUSTOMERS = Customer._meta.db_table
 _IDENTITIES = Identity._meta.db_table
-_IN_CHUNK = 900
 CACHE_LIMIT = 200_000
 
 
@@ -84,9 +84,7 @@ def _lookup(keys: Iterable[IdentityKey]) -> dict[IdentityKey, Resolved]:
     found: dict[IdentityKey, Resolved] = {}
     with connection.cursor() as cursor:
         for (brand_id, network), ids in groups.items():
-            for start in range(0, len(ids), _IN_CHUNK):
-                chunk = ids[start : start + _IN_CHUNK]
-                marks = ", ".join(["%s"] * len(chunk))
+            for marks, chunk in in_chunks(ids):
                 cursor.execute(
                     f"SELECT i.external_id, c.id, c.tier FROM {_IDENTITIES} i "  # noqa: S608 (constants)
                     f"JOIN {_CUSTOMERS} c ON c.id = i.customer_id "
@@ -107,31 +105,31 @@ def _create(keys: list[IdentityKey], first_posts: dict[IdentityKey, Post]) -> No
         post = first_posts[key]
         name = post.author_name or post.author_handle or post.author_id
         customer_rows.append((key[0], name, "", "", Tier.BRONZE.value, source_key(key), now))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {_CUSTOMERS} (brand_id, display_name, email, phone, tier, source_key, "  # noqa: S608
-            "created_at) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (source_key) DO NOTHING",
-            customer_rows,
-        )
-        ids = _customer_ids([source_key(key) for key in keys], cursor)
-        identity_rows = [
-            (ids[source_key(key)], key[0], key[1], key[2], first_posts[key].author_handle) for key in keys
-        ]
-        cursor.executemany(
-            f"INSERT INTO {_IDENTITIES} (customer_id, brand_id, network, external_id, handle) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (brand_id, network, external_id) DO NOTHING",
-            identity_rows,
-        )
+    insert_ignoring_conflicts(
+        _CUSTOMERS,
+        ("brand_id", "display_name", "email", "phone", "tier", "source_key", "created_at"),
+        customer_rows,
+        conflict=("source_key",),
+    )
+    ids = _customer_ids([source_key(key) for key in keys])
+    identity_rows = [
+        (ids[source_key(key)], key[0], key[1], key[2], first_posts[key].author_handle) for key in keys
+    ]
+    insert_ignoring_conflicts(
+        _IDENTITIES,
+        ("customer_id", "brand_id", "network", "external_id", "handle"),
+        identity_rows,
+        conflict=("brand_id", "network", "external_id"),
+    )
 
 
-def _customer_ids(keys: list[str], cursor: object) -> dict[str, int]:
+def _customer_ids(keys: list[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
-    for start in range(0, len(keys), _IN_CHUNK):
-        chunk = keys[start : start + _IN_CHUNK]
-        marks = ", ".join(["%s"] * len(chunk))
-        cursor.execute(  # type: ignore[attr-defined]
-            f"SELECT source_key, id FROM {_CUSTOMERS} WHERE source_key IN ({marks})",  # noqa: S608
-            chunk,
-        )
-        ids.update(cursor.fetchall())  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        for marks, chunk in in_chunks(keys):
+            cursor.execute(
+                f"SELECT source_key, id FROM {_CUSTOMERS} WHERE source_key IN ({marks})",  # noqa: S608
+                chunk,
+            )
+            ids.update(cursor.fetchall())
     return ids

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from hubbub.core.models import PostRecord
 from hubbub.core.posts import Post
+from hubbub.pipeline.bulk import in_chunks, insert_ignoring_conflicts
 
 POST_TABLE = PostRecord._meta.db_table
 POST_COLUMNS = (
@@ -23,8 +24,6 @@ POST_COLUMNS = (
     "text", "created_at", "received_at", "in_reply_to_id", "is_inbound", "matched_terms", "language",
     "sentiment", "sentiment_score", "customer_id", "queue_id", "priority", "priority_parts",
 )  # fmt: skip
-# SQLite allows 32,766 bound variables per statement; stay well below for IN (...) lists.
-_IN_CHUNK = 900
 
 
 def _row(post: Post, received_at: datetime) -> tuple[Any, ...]:
@@ -40,49 +39,9 @@ def _row(post: Post, received_at: datetime) -> tuple[Any, ...]:
 
 def write_posts(posts: Sequence[Post]) -> int:
     """Insert posts that are not stored yet; returns how many were new. Call inside a transaction."""
-    storable = [post for post in posts if post.brand_id is not None]
-    if not storable:
-        return 0
     received_at = timezone.now()
-    rows = [_row(post, received_at) for post in storable]
-    if connection.vendor == "postgresql":
-        return _copy_then_insert(rows)
-    return _insert_many(rows)
-
-
-def _insert_many(rows: list[tuple[Any, ...]]) -> int:
-    columns = ", ".join(POST_COLUMNS)
-    marks = ", ".join(["%s"] * len(POST_COLUMNS))
-    sql = (
-        f"INSERT INTO {POST_TABLE} ({columns}) VALUES ({marks}) "  # noqa: S608 (names are constants)
-        "ON CONFLICT (network, external_id) DO NOTHING"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-        return max(int(cursor.rowcount), 0)
-
-
-def _copy_then_insert(rows: list[tuple[Any, ...]]) -> int:
-    # COPY into a staging table is ~6x faster than INSERT on PostgreSQL; the final INSERT keeps
-    # the idempotency of ON CONFLICT DO NOTHING, which COPY alone cannot give.
-    columns = ", ".join(POST_COLUMNS)
-    with connection.cursor() as cursor:
-        # Only the written columns: LIKE would copy the NOT NULL `id`, which COPY leaves empty.
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS hubbub_post_staging ON COMMIT DELETE ROWS "  # noqa: S608
-            f"AS SELECT {columns} FROM {POST_TABLE} WITH NO DATA"
-        )
-        raw = cursor.cursor
-        with raw.copy(f"COPY hubbub_post_staging ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.execute(
-            f"INSERT INTO {POST_TABLE} ({columns}) SELECT {columns} FROM hubbub_post_staging "  # noqa: S608
-            "ON CONFLICT (network, external_id) DO NOTHING"
-        )
-        inserted = max(int(cursor.rowcount), 0)
-        cursor.execute("TRUNCATE hubbub_post_staging")
-        return inserted
+    rows = [_row(post, received_at) for post in posts if post.brand_id is not None]
+    return insert_ignoring_conflicts(POST_TABLE, POST_COLUMNS, rows, conflict=("network", "external_id"))
 
 
 def stored_keys(keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -93,9 +52,7 @@ def stored_keys(keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     with connection.cursor() as cursor:
         for network, ids in by_network.items():
-            for start in range(0, len(ids), _IN_CHUNK):
-                chunk = ids[start : start + _IN_CHUNK]
-                marks = ", ".join(["%s"] * len(chunk))
+            for marks, chunk in in_chunks(ids):
                 cursor.execute(
                     f"SELECT external_id FROM {POST_TABLE} "  # noqa: S608 (names are constants)
                     f"WHERE network = %s AND external_id IN ({marks})",

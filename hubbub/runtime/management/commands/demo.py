@@ -42,8 +42,6 @@ class Command(BaseCommand):
 
     def handle(self, *_args: Any, **options: Any) -> None:
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
-        # WhiteNoise warns at start-up when its STATIC_ROOT (under VAR_DIR) is missing.
-        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         call_command("migrate", verbosity=0, interactive=False)
         login = seed_demo_data()
         stream = None
