@@ -6,8 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 
 from hubbub.env import env_bool, env_int, env_list, env_path, env_str
+
+# Lets generic Django classes be subscripted at run time (`admin.ModelAdmin[Brand]`), as the stubs expect.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env_path("HUBBUB_VAR_DIR", BASE_DIR / "var")
@@ -69,11 +73,12 @@ TEMPLATES = [
 
 
 def _database(url: str) -> dict[str, Any]:
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    # No persistent connections: under ASGI each request may run in its own thread, and connections
+    # kept per thread would pile up (Django's ASGI deployment notes); a pooler goes in front instead.
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web process read while the pipeline writes; IMMEDIATE avoids
         # "database is locked" upgrades from read to write locks under concurrency.
-        config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
             "transaction_mode": "IMMEDIATE",

@@ -71,7 +71,7 @@ def run_hubbub(
     args: Sequence[str], env: dict[str, str], timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     """Run `hubbub ARGS` to completion, failing the test on a non-zero exit."""
-    return subprocess.run(  # noqa: S603 (our own console script, fixed arguments)
+    return subprocess.run(
         [str(HUBBUB), *args], env=env, capture_output=True, text=True, timeout=timeout, check=True
     )
 

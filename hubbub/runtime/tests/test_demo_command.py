@@ -31,7 +31,7 @@ def test_demo_serves_streams_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None
     # The demo is the embedded deployment: always SQLite under its var dir, whatever the suite uses.
     database = OwnDatabase(f"sqlite:///{tmp_path / 'var' / 'demo.sqlite3'}")
     port = free_port()
-    demo = subprocess.Popen(  # noqa: S603 (our own console script, fixed arguments)
+    demo = subprocess.Popen(
         [str(HUBBUB), "demo", "--host", "127.0.0.1", "--port", str(port), "--rate", "2"],
         env=hubbub_env(tmp_path / "var", database),
         stdout=subprocess.PIPE,

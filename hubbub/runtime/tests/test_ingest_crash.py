@@ -46,7 +46,7 @@ def test_a_killed_ingest_rerun_stores_every_row_exactly_once(tmp_path: Path) -> 
         database.query("INSERT INTO core_brand (slug, name) VALUES ('acme', 'Acme Mobile')")
         command = [str(HUBBUB), "ingest", str(posts_file), "--brand", "acme", "--batch-size", "500"]
 
-        first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+        first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             assert wait_until(lambda: stored(database)[0] > 0, timeout=120), "the ingest stored nothing"
         finally:

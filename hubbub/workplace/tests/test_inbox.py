@@ -1,0 +1,156 @@
+"""The inbox page: order, what each row shows, escaping, and its query budget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from hubbub.core.models import PostRecord
+from hubbub.crm.models import Tier
+from hubbub.crm.tests.factories import CustomerFactory
+from hubbub.routing.models import Queue
+from hubbub.workplace.queries import INBOX_LIMIT
+from hubbub.workplace.tests.conftest import HOSTILE_TEXT, MakePost
+
+pytestmark = pytest.mark.django_db
+
+
+def _inbox(client: Client, user: Any) -> Any:
+    client.force_login(user)
+    response = client.get(reverse("workplace:inbox"))
+    assert response.status_code == 200
+    return response
+
+
+def test_the_inbox_lists_posts_by_priority_then_newest_first(
+    client: Client, alice: Any, queue_a: Queue, make_post: MakePost
+) -> None:
+    low = make_post(queue_a, priority=5)
+    high = make_post(queue_a, priority=40)
+    newer_low = make_post(queue_a, priority=5)
+
+    response = _inbox(client, alice)
+
+    assert [item.post.id for item in response.context["inbox"].items] == [high.id, newer_low.id, low.id]
+    assert response.context["inbox"].latest_id == newer_low.id
+
+
+def test_the_inbox_lists_only_inbound_posts(
+    client: Client, alice: Any, queue_a: Queue, make_post: MakePost
+) -> None:
+    inbound = make_post(queue_a)
+    make_post(queue_a, is_inbound=False)
+
+    response = _inbox(client, alice)
+
+    assert [item.post.id for item in response.context["inbox"].items] == [inbound.id]
+
+
+def test_the_inbox_shows_at_most_its_limit_of_posts(
+    client: Client, alice: Any, queue_a: Queue, make_post: MakePost
+) -> None:
+    posts = [make_post(queue_a) for _ in range(INBOX_LIMIT + 2)]
+
+    response = _inbox(client, alice)
+
+    shown = [item.post.id for item in response.context["inbox"].items]
+    assert shown == [post.id for post in reversed(posts)][:INBOX_LIMIT]
+    assert response.context["inbox"].latest_id == posts[-1].id
+
+
+def test_a_row_shows_author_network_badges_terms_queue_and_why_of_the_priority(
+    client: Client, alice: Any, brand_a: Any, queue_a: Queue, make_post: MakePost
+) -> None:
+    customer = CustomerFactory(brand=brand_a, display_name="Dana Customer", tier=Tier.GOLD)
+    post = make_post(
+        queue_a,
+        author_name="Dana C.",
+        author_handle="dana",
+        sentiment="negative",
+        sentiment_score=-0.62,
+        matched_terms=["battery", "#acmefail"],
+        customer_id=customer.id,
+        priority=40,
+        priority_parts=[
+            {"label": "gold customer", "points": 20},
+            {"label": "strongly negative", "points": 20},
+        ],
+    )
+
+    text = _inbox(client, alice).text
+
+    assert f'href="/posts/{post.id}/"' in text
+    assert "Dana C." in text
+    assert "@dana" in text
+    assert '<span class="network network--twitter">X / Twitter</span>' in text
+    assert '<span class="badge tier tier--gold" title="Customer tier">Gold</span>' in text
+    assert 'class="badge sentiment sentiment--negative" title="Sentiment score -0.62">Negative</span>' in text
+    assert '<span class="chip" title="Matched term">battery</span>' in text
+    assert '<span class="chip" title="Matched term">#acmefail</span>' in text
+    assert '<span class="queue-name" title="Queue">General</span>' in text
+    assert '<span class="tooltip__part">gold customer <b>+20</b></span>' in text
+    assert '<span class="tooltip__part">strongly negative <b>+20</b></span>' in text
+
+
+def test_a_customer_of_another_brand_is_never_shown_on_a_row(
+    alice: Any, brand_b: Any, queue_a: Queue, make_post: MakePost, client: Client
+) -> None:
+    stranger = CustomerFactory(brand=brand_b, display_name="Globex VIP", tier=Tier.PLATINUM)
+    make_post(queue_a, customer_id=stranger.id)
+
+    response = _inbox(client, alice)
+
+    assert response.context["inbox"].items[0].customer is None
+    assert "Platinum" not in response.text
+
+
+def test_hostile_text_in_a_post_is_escaped_in_the_inbox(
+    client: Client, alice: Any, queue_a: Queue, make_post: MakePost
+) -> None:
+    make_post(
+        queue_a, text=HOSTILE_TEXT, author_name=HOSTILE_TEXT, author_handle='"><b>x', matched_terms=["<i>t"]
+    )
+
+    text = _inbox(client, alice).text
+
+    assert "<script>alert(1)</script>" not in text
+    assert "<img src=x" not in text
+    assert '"><b>x' not in text
+    assert "<i>t" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in text
+
+
+def test_the_inbox_issues_the_same_queries_for_one_post_and_for_fifty(
+    client: Client, alice: Any, brand_a: Any, queue_a: Queue, make_post: MakePost
+) -> None:
+    client.force_login(alice)
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("workplace:inbox"))
+        assert response.status_code == 200
+        return len(queries)
+
+    make_post(queue_a, customer_id=CustomerFactory(brand=brand_a).id)
+    with_one = count_queries()
+    for _ in range(49):
+        make_post(queue_a, customer_id=CustomerFactory(brand=brand_a).id)
+    with_fifty = count_queries()
+
+    assert PostRecord.objects.count() == 50
+    # session, user, visible queues, posts, newest id, customers
+    assert with_one == with_fifty == 6
+
+
+def test_an_empty_inbox_says_that_nothing_is_waiting(client: Client, charlie: Any) -> None:
+    response = _inbox(client, charlie)
+
+    assert response.context["inbox"].items == []
+    assert "Nothing waiting." in response.text
+    assert response.context["inbox"].latest_id == 0
