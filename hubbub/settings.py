@@ -77,6 +77,9 @@ def _database(url: str) -> dict[str, Any]:
     # kept per thread would pile up (Django's ASGI deployment notes); a pooler goes in front instead.
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        if config["NAME"] != ":memory:":
+            # The embedded default must work on a fresh checkout: `hubbub migrate` creates ./var/.
+            Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         # WAL lets the web process read while the pipeline writes; IMMEDIATE avoids
         # "database is locked" upgrades from read to write locks under concurrency.
         config["OPTIONS"] = {

@@ -104,20 +104,29 @@ def _create(keys: list[IdentityKey], first_posts: dict[IdentityKey, Post]) -> No
     for key in keys:
         post = first_posts[key]
         name = post.author_name or post.author_handle or post.author_id
-        customer_rows.append((key[0], name, "", "", Tier.BRONZE.value, source_key(key), now))
+        customer_rows.append((key[0], name, Tier.BRONZE.value, source_key(key), now, now))
+    # The other columns take their database defaults (see hubbub.crm.models).
     insert_ignoring_conflicts(
         _CUSTOMERS,
-        ("brand_id", "display_name", "email", "phone", "tier", "source_key", "created_at"),
+        ("brand_id", "display_name", "tier", "source_key", "created_at", "updated_at"),
         customer_rows,
         conflict=("source_key",),
     )
     ids = _customer_ids([source_key(key) for key in keys])
     identity_rows = [
-        (ids[source_key(key)], key[0], key[1], key[2], first_posts[key].author_handle) for key in keys
+        (
+            ids[source_key(key)],
+            key[0],
+            key[1],
+            key[2],
+            first_posts[key].author_handle,
+            first_posts[key].author_followers,
+        )
+        for key in keys
     ]
     insert_ignoring_conflicts(
         _IDENTITIES,
-        ("customer_id", "brand_id", "network", "external_id", "handle"),
+        ("customer_id", "brand_id", "network", "external_id", "handle", "followers"),
         identity_rows,
         conflict=("brand_id", "network", "external_id"),
     )
