@@ -315,6 +315,9 @@ class Merge(models.Model):
     merged_at = models.DateTimeField()
     # Profile fields the merge copied onto the survivor (field -> value before), so unmerge restores them.
     filled_fields = models.JSONField(default=dict)
+    # Customers that were merged into `merged` and now point at the survivor instead (no chains form);
+    # unmerge points them back.
+    repointed = models.JSONField(default=list)
     unmerged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

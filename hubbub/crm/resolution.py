@@ -1,11 +1,24 @@
 """Pipeline stage: the customer behind each post's author, created on first contact.
 
-Runs on the hot path, so it speaks bulk SQL against the tables `hubbub.crm.models` defines, and
-keeps a bounded cache of identities it has resolved.
+Runs on the hot path, so it speaks bulk SQL against the tables `hubbub.crm.models` defines.
+
+What is cached and why it needs no invalidation. The resolver caches only which customer an
+identity belongs to, and that never changes: merging links customers instead of moving identities,
+and an erased customer's identities are deleted with it. What does change (a tier recomputed, a
+merge or an unmerge in any process) is read once per batch: one primary-key query per 900 distinct
+authors returns each cached customer's id with the tier of its group's root. So every process sees
+every committed change on its next batch, with no counter to bump and no signal to miss. A cached
+customer that no longer exists (erased) is looked up again, like a new author.
+
+A post keeps its author's own customer id (the identity's customer); its tier is the root's tier
+(`merged_into`, one level deep: merging never lets chains form). New authors on the email and
+phone channels, or with a handle an identity of the brand already has, are linked to the customer
+they match exactly (`hubbub.crm.actions.identities.find_exact_matches`) instead of a new one.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -13,11 +26,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from hubbub.core.posts import Post
+from hubbub.crm.actions.identities import find_exact_matches
+from hubbub.crm.actions.identities import source_key as identity_source_key
 from hubbub.crm.models import Customer, Identity, Tier
 from hubbub.pipeline.bulk import in_chunks, insert_ignoring_conflicts
 
 IdentityKey = tuple[int, str, str]  # (brand id, network, external id)
-Resolved = tuple[int, str]  # (customer id, tier)
+Resolved = tuple[int, str]  # (customer id, the tier of its group's root)
 
 _CUSTOMERS = Customer._meta.db_table
 _IDENTITIES = Identity._meta.db_table
@@ -26,27 +41,28 @@ CACHE_LIMIT = 200_000
 
 def source_key(key: IdentityKey) -> str:
     """The unique key of a customer created from this identity."""
-    brand_id, network, external_id = key
-    return f"{brand_id}:{network}:{external_id}"
+    return identity_source_key(*key)
 
 
 class CustomerResolver:
     """Finds or creates the customer of each inbound post's author, in bulk."""
 
     def __init__(self) -> None:
-        self._cache: dict[IdentityKey, Resolved] = {}
+        self._cache: dict[IdentityKey, int] = {}
 
     def forget(self) -> None:
-        """Drop cached identities (after customers are merged, re-tiered or erased)."""
+        """Drop cached identities (only memory; nothing is ever stale, see the module's docstring)."""
         self._cache.clear()
 
     def resolve_customers(self, posts: list[Post]) -> list[Post]:
-        """Pipeline stage: set `customer_id` and `tier` on inbound posts of a known brand."""
+        """Pipeline stage: set `customer_id` and the root's `tier` on inbound posts of a known brand."""
         first_posts: dict[IdentityKey, Post] = {}
         for post in posts:
             if post.is_inbound and post.brand_id is not None:
                 first_posts.setdefault(_key(post), post)
-        resolved = {key: self._cache[key] for key in first_posts if key in self._cache}
+        if not first_posts:
+            return posts
+        resolved = self._cached(first_posts)
         missing = [key for key in first_posts if key not in resolved]
         if missing:
             looked_up = _lookup(missing)
@@ -57,8 +73,21 @@ class CustomerResolver:
             resolved.update(looked_up)
             # Cache only what the batch's transaction commits: a rolled-back batch leaves no
             # cached customer id that the database does not have.
-            transaction.on_commit(lambda: self._remember(looked_up))
+            found = {key: customer_id for key, (customer_id, _) in looked_up.items()}
+            transaction.on_commit(lambda: self._remember(found))
         return [self._with_customer(post, resolved) for post in posts]
+
+    def _cached(self, first_posts: dict[IdentityKey, Post]) -> dict[IdentityKey, Resolved]:
+        known = {key: self._cache[key] for key in first_posts if key in self._cache}
+        tiers = _root_tiers(set(known.values())) if known else {}
+        for key, customer_id in known.items():
+            if customer_id not in tiers:  # erased since: look the author up again
+                self._cache.pop(key, None)
+        return {
+            key: (customer_id, tiers[customer_id])
+            for key, customer_id in known.items()
+            if customer_id in tiers
+        }
 
     @staticmethod
     def _with_customer(post: Post, resolved: dict[IdentityKey, Resolved]) -> Post:
@@ -67,7 +96,7 @@ class CustomerResolver:
         customer_id, tier = resolved[_key(post)]
         return replace(post, customer_id=customer_id, tier=tier)
 
-    def _remember(self, found: dict[IdentityKey, Resolved]) -> None:
+    def _remember(self, found: dict[IdentityKey, int]) -> None:
         if len(self._cache) + len(found) > CACHE_LIMIT:
             self._cache.clear()
         self._cache.update(found)
@@ -77,17 +106,35 @@ def _key(post: Post) -> IdentityKey:
     return (post.brand_id or 0, post.network, post.author_id)
 
 
+def _root_tiers(customer_ids: set[int]) -> dict[int, str]:
+    select = (
+        f"SELECT c.id, COALESCE(r.tier, c.tier) FROM {_CUSTOMERS} c "  # noqa: S608 (constants)
+        f"LEFT JOIN {_CUSTOMERS} r ON r.id = c.merged_into_id WHERE c.id "
+    )
+    tiers: dict[int, str] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array parameter: PostgreSQL plans a 900-item IN list slowly, ANY(array) quickly.
+            cursor.execute(select + "= ANY(%s)", [sorted(customer_ids)])
+            return dict(cursor.fetchall())
+        for marks, chunk in in_chunks(sorted(customer_ids)):
+            cursor.execute(f"{select}IN ({marks})", chunk)
+            tiers.update(cursor.fetchall())
+    return tiers
+
+
 def _lookup(keys: Iterable[IdentityKey]) -> dict[IdentityKey, Resolved]:
-    groups: dict[tuple[int, str], list[str]] = {}
+    groups: dict[tuple[int, str], list[str]] = defaultdict(list)
     for brand_id, network, external_id in keys:
-        groups.setdefault((brand_id, network), []).append(external_id)
+        groups[(brand_id, network)].append(external_id)
     found: dict[IdentityKey, Resolved] = {}
     with connection.cursor() as cursor:
         for (brand_id, network), ids in groups.items():
             for marks, chunk in in_chunks(ids):
                 cursor.execute(
-                    f"SELECT i.external_id, c.id, c.tier FROM {_IDENTITIES} i "  # noqa: S608 (constants)
+                    f"SELECT i.external_id, c.id, COALESCE(r.tier, c.tier) FROM {_IDENTITIES} i "  # noqa: S608
                     f"JOIN {_CUSTOMERS} c ON c.id = i.customer_id "
+                    f"LEFT JOIN {_CUSTOMERS} r ON r.id = c.merged_into_id "
                     f"WHERE i.brand_id = %s AND i.network = %s AND i.external_id IN ({marks})",
                     [brand_id, network, *chunk],
                 )
@@ -97,11 +144,13 @@ def _lookup(keys: Iterable[IdentityKey]) -> dict[IdentityKey, Resolved]:
 
 
 def _create(keys: list[IdentityKey], first_posts: dict[IdentityKey, Post]) -> None:
+    matched = _exact_matches(keys, first_posts)
+    fresh = [key for key in keys if key not in matched]
     # Customers are keyed by the identity they come from, so two workers racing on the same new
     # author both end up pointing at one customer (ON CONFLICT DO NOTHING on source_key).
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     customer_rows = []
-    for key in keys:
+    for key in fresh:
         post = first_posts[key]
         name = post.author_name or post.author_handle or post.author_id
         customer_rows.append((key[0], name, Tier.BRONZE.value, source_key(key), now, now))
@@ -112,10 +161,10 @@ def _create(keys: list[IdentityKey], first_posts: dict[IdentityKey, Post]) -> No
         customer_rows,
         conflict=("source_key",),
     )
-    ids = _customer_ids([source_key(key) for key in keys])
+    owners = {**_customer_ids(fresh), **matched}
     identity_rows = [
         (
-            ids[source_key(key)],
+            owners[key],
             key[0],
             key[1],
             key[2],
@@ -132,13 +181,25 @@ def _create(keys: list[IdentityKey], first_posts: dict[IdentityKey, Post]) -> No
     )
 
 
-def _customer_ids(keys: list[str]) -> dict[str, int]:
-    ids: dict[str, int] = {}
+def _exact_matches(keys: list[IdentityKey], first_posts: dict[IdentityKey, Post]) -> dict[IdentityKey, int]:
+    groups: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
+    for key in keys:
+        groups[(key[0], key[1])].append((key[2], first_posts[key].author_handle))
+    matched: dict[IdentityKey, int] = {}
+    for (brand_id, network), authors in groups.items():
+        for external_id, customer_id in find_exact_matches(brand_id, network, authors).items():
+            matched[(brand_id, network, external_id)] = customer_id
+    return matched
+
+
+def _customer_ids(keys: list[IdentityKey]) -> dict[IdentityKey, int]:
+    by_source = {source_key(key): key for key in keys}
+    ids: dict[IdentityKey, int] = {}
     with connection.cursor() as cursor:
-        for marks, chunk in in_chunks(keys):
+        for marks, chunk in in_chunks(list(by_source)):
             cursor.execute(
                 f"SELECT source_key, id FROM {_CUSTOMERS} WHERE source_key IN ({marks})",  # noqa: S608
                 chunk,
             )
-            ids.update(cursor.fetchall())
+            ids.update((by_source[key], customer_id) for key, customer_id in cursor.fetchall())
     return ids
