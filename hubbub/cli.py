@@ -9,6 +9,7 @@ HUBBUB_COMMANDS = {
     "demo": "run the product with demo data and a live simulated stream (SQLite, one process)",
     "serve": "run the web server (ASGI) for the Agent Workplace and the back office",
     "ingest": "read posts from a JSONL or CSV file into the pipeline",
+    "import_crm": "import customers, products or purchases of a brand from a CSV file",
     "migrate": "create or update the database schema",
     "createsuperuser": "create an administrator for the back office",
 }

@@ -1,5 +1,9 @@
 """Demo data: two brands, their accounts, topics, queues, people and customers. Generated, idempotent.
 
+Acme's regulars get a full customer 360 (addresses, products, purchases with a subscription,
+invoices with some paid late, notes, calls and surveys), and a near-duplicate of Priya Raman waits
+as a pending merge suggestion for a supervisor.
+
 Seeding again reuses what is there. One generated password serves every demo user; it is created on
 the first seed and kept in `<VAR_DIR>/demo-login.json` (mode 600), whose exact shape is:
 
@@ -20,16 +24,35 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
 
 from hubbub.channels.simulator import DEMO_SCENARIO, BrandScript, Persona, Scenario
 from hubbub.core.models import Brand, BrandAccount, Membership, Role
-from hubbub.crm.models import Customer, Identity
+from hubbub.core.networks import Network
+from hubbub.crm.facts import InvoiceFact
+from hubbub.crm.models import (
+    Address,
+    Customer,
+    Identity,
+    Interaction,
+    InteractionKind,
+    Invoice,
+    MergeSuggestion,
+    Note,
+    Product,
+    ProductKind,
+    Purchase,
+)
+from hubbub.crm.reliability import payment_reliability
 from hubbub.listening.models import Topic, TopicKind, TrackedTerm
 from hubbub.routing.models import Queue
 
@@ -95,10 +118,11 @@ def seed_demo_data(scenario: Scenario = DEMO_SCENARIO) -> DemoLogin:
     login, is_new = load_or_create_login(login_path())
     with transaction.atomic():
         brands = {script.slug: _seed_brand(script) for script in scenario.brands}
-        for persona in scenario.regulars:
-            _seed_customer(brands[persona.brand], persona)
+        customers = [_seed_customer(brands[persona.brand], persona) for persona in scenario.regulars]
         for user in DEMO_USERS:
             _seed_user(user, brands, login.password, reset_password=is_new)
+        if "acme" in brands:
+            _seed_customer_360(brands["acme"], [c for c in customers if c.brand_id == brands["acme"].id])
     return login
 
 
@@ -132,7 +156,7 @@ def _seed_queue(
     queue.topics.add(*topics)
 
 
-def _seed_customer(brand: Brand, persona: Persona) -> None:
+def _seed_customer(brand: Brand, persona: Persona) -> Customer:
     customer, _ = Customer.objects.get_or_create(
         source_key=f"demo:{brand.slug}:{persona.network}:{persona.author_id}",
         defaults={
@@ -148,6 +172,7 @@ def _seed_customer(brand: Brand, persona: Persona) -> None:
         external_id=persona.author_id,
         defaults={"customer": customer, "handle": persona.handle},
     )
+    return customer
 
 
 def _seed_user(user: DemoUser, brands: dict[str, Brand], password: str, *, reset_password: bool) -> None:
@@ -165,3 +190,171 @@ def _seed_user(user: DemoUser, brands: dict[str, Brand], password: str, *, reset
         if not user.superuser:
             for queue in Queue.objects.filter(brand=brands[slug]):
                 queue.members.add(account)
+
+
+# The customer 360 of Acme's regulars. Dates are relative to the first seeding day; rows are keyed by
+# their natural keys (SKU, order number, invoice number, ...), so seeding again adds nothing.
+DEMO_PRODUCTS = (
+    ("5G-UNL", "Unlimited 5G plan", ProductKind.SUBSCRIPTION),
+    ("PHONE-X2", "Acme Phone X2", ProductKind.PRODUCT),
+    ("CARE-PLUS", "Device Care+", ProductKind.SERVICE),
+)
+# (months ago, paid this many days after the due date, or None while unpaid)
+DEMO_INVOICES = ((5, -3), (4, 0), (3, 6), (2, -1), (1, 12), (0, None))
+# (minimum spend over 12 months, minimum tenure in days) of the rule each seeded tier stands for.
+DEMO_TIER_MINIMUMS = {"platinum": ("1000", 1095), "gold": ("500", 365), "silver": ("100", 0)}
+DEMO_ADDRESSES = {
+    "Priya Raman": ("14 Canal Street", "Flat 3", "M1 3HN", "Manchester", "GB"),
+    "Marco Rossi": ("Via Roma 21", "", "20121", "Milano", "IT"),
+    "Lena Vogel": ("Lindenstraße 8", "", "10969", "Berlin", "DE"),
+}
+
+
+def _seed_customer_360(brand: Brand, customers: list[Customer]) -> None:
+    today = timezone.localdate()
+    products = {
+        sku: Product.objects.get_or_create(brand=brand, sku=sku, defaults={"name": name, "kind": kind})[0]
+        for sku, name, kind in DEMO_PRODUCTS
+    }
+    author = get_user_model().objects.filter(username="alice").first()
+    for number, customer in enumerate(customers, start=1):
+        _seed_profile(customer, number, today)
+        _seed_purchases(customer, number, products, today)
+        _seed_invoices(customer, number, today)
+        _seed_touches(customer, number, author, today)
+        _explain_demo_tier(customer, today)
+    priya = next((customer for customer in customers if customer.display_name == "Priya Raman"), None)
+    if priya is not None:
+        _seed_duplicate(brand, priya)
+
+
+def _seed_profile(customer: Customer, number: int, today: date) -> None:
+    if customer.customer_since is None:
+        customer.customer_since = today - timedelta(days=400 + 380 * (4 - min(number, 4)))
+        customer.language = customer.language or "en"
+        customer.loyalty_level = ("Platinum club", "Gold club", "Member", "Member")[min(number, 4) - 1]
+        customer.billing_account = f"ACM-{100200 + number}"
+        customer.payment_method = "Direct debit" if number % 2 else "Credit card"
+        customer.phone = customer.phone or f"+44161555{number:04d}"
+        customer.marketing_consent = number % 2 == 1
+        customer.attributes = {"plan": "Unlimited 5G", "device": "Acme Phone X2", "preferred contact": "DM"}
+        customer.save()
+    address = DEMO_ADDRESSES.get(customer.display_name)
+    if address is not None:
+        line1, line2, postcode, city, country = address
+        Address.objects.get_or_create(
+            customer=customer,
+            line1=line1,
+            defaults={"line2": line2, "postcode": postcode, "city": city, "country": country},
+        )
+
+
+def _explain_demo_tier(customer: Customer, today: date) -> None:
+    """Why a demo customer has its seeded tier, from its seeded data (the demo seeds tiers, not rules)."""
+    if customer.tier_explanation:
+        return
+    purchases = Purchase.objects.filter(customer=customer, purchased_on__gt=today - timedelta(days=365))
+    spend = purchases.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    invoices = Invoice.objects.filter(customer=customer).values_list("due_on", "paid_on")
+    reliability = payment_reliability([InvoiceFact(due, paid) for due, paid in invoices], today).score
+    tenure = (today - customer.customer_since).days if customer.customer_since else 0
+    facts = {
+        "spend_12m": str(spend),
+        "tenure_days": tenure,
+        "payment_reliability": None if reliability is None else str(reliability),
+        "active_products": purchases.filter(Q(ends_on=None) | Q(ends_on__gte=today)).count(),
+    }
+    minimums = DEMO_TIER_MINIMUMS.get(customer.tier)
+    checks = [] if minimums is None else [
+        {"fact": "spend_12m", "minimum": minimums[0], "value": str(spend)},
+        {"fact": "tenure_days", "minimum": minimums[1], "value": tenure},
+    ]  # fmt: skip
+    rule = f"{customer.get_tier_display()} customers" if minimums else "no rule matched"
+    customer.tier_explanation = {"tier": customer.tier, "rule": rule, "checks": checks, "facts": facts}
+    customer.save(update_fields=["tier_explanation"])
+
+
+def _seed_purchases(customer: Customer, number: int, products: dict[str, Product], today: date) -> None:
+    lines = [
+        ("PHONE-X2", today - timedelta(days=200), None, Decimal("899.00")),
+        ("5G-UNL", today - timedelta(days=190), today + timedelta(days=175), Decimal("45.00")),
+        ("CARE-PLUS", today - timedelta(days=60), today + timedelta(days=305), Decimal("79.00")),
+    ]
+    for line, (sku, bought, ends, amount) in enumerate(lines[: 4 - min(number, 3)], start=1):
+        Purchase.objects.get_or_create(
+            customer=customer,
+            order_number=f"ACM-{customer.id:04d}-{line}",
+            product=products[sku],
+            defaults={"purchased_on": bought, "ends_on": ends, "amount": amount},
+        )
+
+
+def _seed_invoices(customer: Customer, number: int, today: date) -> None:
+    for months_ago, paid_after in DEMO_INVOICES[number - 1 :]:
+        due = today - timedelta(days=30 * months_ago + 5)
+        Invoice.objects.get_or_create(
+            customer=customer,
+            number=f"INV-{customer.id:04d}-{months_ago:02d}",
+            defaults={
+                "issued_on": due - timedelta(days=14),
+                "due_on": due,
+                "amount": Decimal("45.00"),
+                "paid_on": None if paid_after is None else due + timedelta(days=paid_after),
+            },
+        )
+
+
+def _seed_touches(customer: Customer, number: int, author: Any, today: date) -> None:
+    noon = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
+    touches = (
+        (
+            InteractionKind.CALL,
+            Network.PHONE,
+            9,
+            "Called about a dropped signal at home; reset the network profile.",
+        ),
+        (
+            InteractionKind.SURVEY,
+            Network.EMAIL,
+            8,
+            'Satisfaction survey: 4 of 5, "quick answer on the phone".',
+        ),
+        (InteractionKind.EMAIL, Network.EMAIL, 30, "Asked for a copy of the last three invoices."),
+    )
+    for kind, channel, days_ago, summary in touches[: 4 - min(number, 3)]:
+        Interaction.objects.get_or_create(
+            customer=customer,
+            reference=f"demo:{kind}:{customer.id}",
+            defaults={
+                "kind": kind,
+                "channel": channel,
+                "occurred_at": noon - timedelta(days=days_ago, hours=number),
+                "summary": summary,
+            },
+        )
+    if not Note.objects.filter(customer=customer).exists():
+        Note.objects.create(
+            customer=customer,
+            author=author,
+            text="Prefers direct messages over calls. Promised a callback when the 5G mast upgrade lands.",
+        )
+
+
+def _seed_duplicate(brand: Brand, priya: Customer) -> None:
+    """A second Priya, known by email only: the merge suggestion a supervisor decides on."""
+    duplicate, _ = Customer.objects.get_or_create(
+        source_key=f"demo:{brand.slug}:email:{priya.email}",
+        defaults={"brand": brand, "display_name": "Priya R.", "email": priya.email, "language": "en"},
+    )
+    Identity.objects.get_or_create(
+        brand=brand,
+        network=Network.EMAIL,
+        external_id=priya.email,
+        defaults={"customer": duplicate, "handle": ""},
+    )
+    MergeSuggestion.objects.get_or_create(
+        brand=brand,
+        customer=priya,
+        candidate=duplicate,
+        defaults={"score": 0.92, "reasons": ["same email address", "similar name"]},
+    )

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hubbub.workplace import views
+from hubbub.workplace import customer_views, views
 
 app_name = "workplace"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),
     path("events/inbox", views.inbox_events, name="inbox_events"),
+    path("customers/<int:customer_id>/", customer_views.customer_page, name="customer"),
+    path("customers/<int:customer_id>/notes/", customer_views.customer_note, name="customer_note"),
+    path(
+        "customers/<int:customer_id>/suggestions/<int:suggestion_id>/<str:decision>/",
+        customer_views.customer_suggestion,
+        name="customer_suggestion",
+    ),
+    path(
+        "customers/<int:customer_id>/merges/<int:merge_id>/unmerge/",
+        customer_views.customer_unmerge,
+        name="customer_unmerge",
+    ),
 ]

@@ -13,7 +13,17 @@ from pytest_django.fixtures import Settings
 
 from hubbub.channels.simulator import posts
 from hubbub.core.models import Brand, BrandAccount, Membership, PostRecord
-from hubbub.crm.models import Customer, Identity
+from hubbub.crm.models import (
+    Address,
+    Customer,
+    Identity,
+    Interaction,
+    Invoice,
+    MergeSuggestion,
+    Note,
+    Product,
+    Purchase,
+)
 from hubbub.listening.models import Topic, TrackedTerm
 from hubbub.routing.models import Queue
 from hubbub.runtime.assembly import build_pipeline
@@ -33,7 +43,10 @@ def var_dir(settings: Settings, tmp_path: Path) -> Path:
 
 
 def counts() -> dict[str, int]:
-    models = (Brand, BrandAccount, Topic, TrackedTerm, Queue, Membership, Customer, Identity, User)
+    models = (
+        Brand, BrandAccount, Topic, TrackedTerm, Queue, Membership, Customer, Identity, User,
+        Address, Product, Purchase, Invoice, Note, Interaction, MergeSuggestion,
+    )  # fmt: skip
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -42,7 +55,9 @@ def test_seeds_two_brands_with_accounts_topics_queues_people_and_customers() -> 
 
     assert counts() == {
         "Brand": 2, "BrandAccount": 8, "Topic": 12, "TrackedTerm": 22, "Queue": 6,
-        "Membership": 5, "Customer": 7, "Identity": 7, "User": 4,
+        "Membership": 5, "Customer": 8, "Identity": 8, "User": 4,
+        "Address": 3, "Product": 3, "Purchase": 7, "Invoice": 18, "Note": 4, "Interaction": 7,
+        "MergeSuggestion": 1,
     }  # fmt: skip
     assert list(Brand.objects.values_list("slug", "name")) == [
         ("acme", "Acme Mobile"),
@@ -148,3 +163,23 @@ def test_simulated_posts_reach_the_demo_queues_with_their_customers_tiers() -> N
     assert {
         post.priority_parts[0]["label"] for post in PostRecord.objects.filter(customer_id=platinum.id)
     } == {"platinum customer"}
+
+
+def test_acmes_regulars_have_a_customer_360_and_priya_a_suggested_duplicate() -> None:
+    seed_demo_data()
+
+    priya = Customer.objects.get(display_name="Priya Raman")
+    assert sorted(Purchase.objects.filter(customer=priya).values_list("product__kind", flat=True)) == [
+        "product", "service", "subscription",
+    ]  # fmt: skip
+    invoices = Invoice.objects.filter(customer=priya)
+    assert invoices.count() == 6
+    assert sum(1 for invoice in invoices if invoice.paid_on and invoice.paid_on > invoice.due_on) == 2
+    assert sorted(Interaction.objects.filter(customer=priya).values_list("kind", flat=True)) == [
+        "call", "email", "survey",
+    ]  # fmt: skip
+    suggestion = MergeSuggestion.objects.get()
+    assert (suggestion.customer, suggestion.candidate.display_name, suggestion.status) == (
+        priya, "Priya R.", "pending",
+    )  # fmt: skip
+    assert not Customer.objects.filter(brand__slug="globex").exclude(customer_since=None).exists()

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.text import Text
 
 from hubbub.channels.replay.files import FileFormat, guess_format
-from hubbub.channels.replay.rows import Rejected
 from hubbub.core.models import Brand
 from hubbub.runtime.assembly import build_pipeline
 from hubbub.runtime.ingestion import (
@@ -21,11 +19,8 @@ from hubbub.runtime.ingestion import (
     IngestReport,
     count_lines,
     ingest_file,
-    printable,
-    write_reject,
 )
-
-SHOWN_REJECTS = 20
+from hubbub.runtime.terminal import SHOWN_REJECTS, RejectReporter, raw_stream
 
 DESCRIPTION = """\
 Read posts from a JSONL or CSV file into the pipeline, in micro-batches.
@@ -49,29 +44,6 @@ examples:
   hubbub ingest export.txt --format csv --rejects /tmp/bad-rows.jsonl
 
 """
-
-
-def _raw_stream(wrapper: Any) -> IO[str]:
-    # Django's OutputWrapper appends newlines to every write; rich needs the stream underneath.
-    return getattr(wrapper, "_out", wrapper)  # type: ignore[no-any-return]
-
-
-class RejectReporter:
-    """Writes every bad row to the rejects file and shows the first few on the terminal."""
-
-    def __init__(self, rejects: IO[str], console: Console) -> None:
-        self.rejects = rejects
-        self.console = console
-        self.count = 0
-
-    def __call__(self, row: Rejected) -> None:
-        write_reject(self.rejects, row)
-        self.count += 1
-        if self.count <= SHOWN_REJECTS:
-            # Text(), not markup: a post's "[bold]" or ANSI escape must not style the terminal.
-            self.console.print(
-                Text(f"line {row.line}: {printable(row.reason, 300)} | {printable(row.raw, 80)}")
-            )
 
 
 class Command(BaseCommand):
@@ -108,7 +80,7 @@ class Command(BaseCommand):
         path: Path = options["file"]
         ingest_options = self._options(path, options)
         rejects_path: Path = options["rejects"] or path.with_name(path.name + ".rejects.jsonl")
-        err = Console(file=_raw_stream(self.stderr), highlight=False, soft_wrap=True)
+        err = Console(file=raw_stream(self.stderr), highlight=False, soft_wrap=True)
         try:
             rejects = rejects_path.open("w", encoding="utf-8")
         except OSError as error:

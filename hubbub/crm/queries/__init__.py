@@ -1,0 +1,1 @@
+"""Reads of the customer 360: the customer page and the interaction timeline."""

@@ -1,0 +1,36 @@
+"""Writing to the terminal from commands: the stream under Django's wrapper, and bad rows shown safely."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from rich.console import Console
+from rich.text import Text
+
+from hubbub.channels.replay.rows import Rejected
+from hubbub.runtime.ingestion import printable, write_reject
+
+SHOWN_REJECTS = 20
+
+
+def raw_stream(wrapper: Any) -> IO[str]:
+    """The stream under Django's OutputWrapper, which appends newlines to every write; rich needs it."""
+    return getattr(wrapper, "_out", wrapper)  # type: ignore[no-any-return]
+
+
+class RejectReporter:
+    """Writes every bad row to the rejects file and shows the first few on the terminal."""
+
+    def __init__(self, rejects: IO[str], console: Console) -> None:
+        self.rejects = rejects
+        self.console = console
+        self.count = 0
+
+    def __call__(self, row: Rejected) -> None:
+        write_reject(self.rejects, row)
+        self.count += 1
+        if self.count <= SHOWN_REJECTS:
+            # Text(), not markup: a row's "[bold]" or ANSI escape must not style the terminal.
+            self.console.print(
+                Text(f"line {row.line}: {printable(row.reason, 300)} | {printable(row.raw, 80)}")
+            )
