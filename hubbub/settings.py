@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hubbub.pipeline",
     "hubbub.workplace",
     "hubbub.runtime",
+    "hubbub.api",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +89,10 @@ def _database(url: str) -> dict[str, Any]:
         }
     return config
 
+
+# Redis joins with the scale-out pipeline; until then only data-subject erasure reads it (to purge
+# keys and stream entries). Empty: hubbub uses no Redis.
+REDIS_URL = env_str("REDIS_URL", "")
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hubbub.sqlite3'}")
 DATABASES = {"default": _database(DATABASE_URL)}
