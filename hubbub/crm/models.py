@@ -7,6 +7,8 @@ so a merge followed by an unmerge restores every timeline exactly.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
@@ -15,6 +17,7 @@ from django.utils import timezone
 from hubbub.core.models import Brand
 from hubbub.core.networks import Network
 from hubbub.core.posts import MAX_ID_CHARS, MAX_NAME_CHARS
+from hubbub.core.text import fold
 
 # Database-side defaults let the hot path's bulk SQL insert customers naming only the columns it knows.
 EMPTY_JSON = models.Value({}, output_field=models.JSONField())
@@ -32,6 +35,9 @@ class Customer(models.Model):
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="customers")
     display_name = models.CharField(max_length=MAX_NAME_CHARS)
+    # The folded display name (`hubbub.core.text.fold`), kept by save() and the hot path's inserts,
+    # so that search compares in SQL without folding every row in Python.
+    search_name = models.CharField(max_length=MAX_NAME_CHARS, db_default="", editable=False)
     email = models.EmailField(blank=True, db_default="")
     phone = models.CharField(max_length=32, blank=True, db_default="", help_text="E.164, e.g. +4930123456.")
     language = models.CharField(max_length=8, blank=True, db_default="")
@@ -66,12 +72,20 @@ class Customer(models.Model):
         ordering = ["display_name", "id"]
         indexes = [
             models.Index(fields=["brand", "display_name"], name="crm_customer_name_idx"),
+            models.Index(fields=["brand", "search_name"], name="crm_customer_search_idx"),
             models.Index(fields=["brand", "email"], name="crm_customer_email_idx"),
             models.Index(fields=["brand", "phone"], name="crm_customer_phone_idx"),
         ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_name = fold(self.display_name)[:MAX_NAME_CHARS]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "display_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
 
 class Identity(models.Model):

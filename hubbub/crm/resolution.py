@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from hubbub.core.posts import Post
+from hubbub.core.text import fold
 from hubbub.crm.actions.identities import find_exact_matches
 from hubbub.crm.actions.identities import source_key as identity_source_key
 from hubbub.crm.models import Customer, Identity, Tier
@@ -153,11 +154,11 @@ def _create(keys: list[IdentityKey], first_posts: dict[IdentityKey, Post]) -> No
     for key in fresh:
         post = first_posts[key]
         name = post.author_name or post.author_handle or post.author_id
-        customer_rows.append((key[0], name, Tier.BRONZE.value, source_key(key), now, now))
+        customer_rows.append((key[0], name, fold(name), Tier.BRONZE.value, source_key(key), now, now))
     # The other columns take their database defaults (see hubbub.crm.models).
     insert_ignoring_conflicts(
         _CUSTOMERS,
-        ("brand_id", "display_name", "tier", "source_key", "created_at", "updated_at"),
+        ("brand_id", "display_name", "search_name", "tier", "source_key", "created_at", "updated_at"),
         customer_rows,
         conflict=("source_key",),
     )

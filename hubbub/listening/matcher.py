@@ -5,25 +5,15 @@ Terms are data, never regular expressions: an admin's term cannot cause catastro
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import ahocorasick
 
+from hubbub.core.text import fold
+
 K = TypeVar("K", bound=Hashable)
-
-_COMBINING_MARKS = re.compile("[\u0300-\u036f]")
-
-
-def fold(text: str) -> str:
-    """Lower-case text without accents, whitespace runs as one space: "Café  Noir" matches "cafe noir"."""
-    folded = " ".join(text.casefold().split())
-    if folded.isascii():
-        return folded
-    return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", folded))
 
 
 def _is_word_char(char: str) -> bool:

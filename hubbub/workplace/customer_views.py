@@ -28,6 +28,7 @@ from hubbub.workplace.customer_access import (
     supervises,
     visible_customer_or_404,
 )
+from hubbub.workplace.queries import openable_post_ids
 
 DECISIONS = frozenset({"accept", "reject"})
 CHANNELS = tuple((network.value, network.label) for network in Network)
@@ -42,9 +43,11 @@ def customer_page(request: HttpRequest, customer_id: int) -> HttpResponse:
     channel = request.GET.get("channel") or None
     channel = channel if channel in NETWORK_VALUES else None
     before = Cursor.decode(request.GET.get("before", "")[:80])
+    page = timeline(customer.id, channel=channel, before=before)
     context = {
         "c360": customer_360(customer.id),
-        "page": timeline(customer.id, channel=channel, before=before),
+        "page": page,
+        "openable": openable_post_ids(request.user, (entry.post_id for entry in page.entries)),
         "channel": channel or "",
         "channels": CHANNELS,
         "is_older_page": before is not None,

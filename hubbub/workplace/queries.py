@@ -125,6 +125,15 @@ def visible_post_or_404(user: AnyUser, post_id: int) -> PostRecord:
         raise Http404("No such post.") from None
 
 
+def openable_post_ids(user: AnyUser, post_ids: Iterable[int]) -> set[int]:
+    """Which of these posts `user` may open (a customer's timeline shows the brand's posts in every queue)."""
+    ids = [post_id for post_id in post_ids if post_id is not None]
+    if not ids:
+        return set()
+    visible = PostRecord.objects.filter(id__in=ids, queue_id__in=visible_queues(user).values("id"))
+    return set(visible.values_list("id", flat=True))
+
+
 def post_detail_for(user: AnyUser, post_id: int) -> PostDetail:
     """A visible post with its customer, the customer's identities and the author's visible history."""
     queues = _queues_by_id(user)

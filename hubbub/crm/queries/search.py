@@ -5,9 +5,8 @@ a run of digits (with `+`, spaces, dashes, dots or brackets) phone numbers, and 
 and handles. Results are merge-group roots (a merged customer's identities find their survivor),
 ordered by (display name, id) and cut by a keyset cursor, never by OFFSET.
 
-Names are folded in Python (NFKD, combining marks dropped, casefolded) because neither SQLite nor a
-stock PostgreSQL can fold accents with an index; the rows are streamed in order and the scan stops
-at the first full page. Handles, emails and phones are matched in SQL.
+Names are compared folded (`hubbub.core.text.fold`: case, accents and whitespace runs), against the
+`search_name` column that holds each customer's folded name, so the whole match runs in SQL.
 """
 
 from __future__ import annotations
@@ -17,16 +16,15 @@ import binascii
 import heapq
 import json
 import re
-import unicodedata
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import islice
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from hubbub.core.networks import Network
+from hubbub.core.text import fold
 from hubbub.crm.models import Customer, Identity
 
 PAGE_SIZE = 50
@@ -69,16 +67,6 @@ class SearchPage:
     customers: list[Customer]
     identities: dict[int, list[Identity]]
     next_cursor: Cursor | None
-
-
-@lru_cache(maxsize=250_000)
-def fold(text: str) -> str:
-    """Text for accent- and case-insensitive comparison: "José GARCÍA" -> "jose garcia"."""
-    if text.isascii():
-        return " ".join(text.lower().split())
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.casefold().split())
 
 
 def phone_digits(text: str) -> str:
@@ -164,7 +152,7 @@ def _stream(roots: QuerySet[Customer]) -> Iterator[Row]:
 
 
 def _names_containing(roots: QuerySet[Customer], folded: str) -> Iterator[Row]:
-    return (row for row in _stream(roots) if folded in fold(row[0]))
+    return _stream(roots.filter(search_name__contains=folded))
 
 
 def _group_roots(identities: QuerySet[Identity]) -> QuerySet[Identity, int]:

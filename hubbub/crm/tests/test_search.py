@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hubbub.core.networks import Network
-from hubbub.crm.queries.search import Cursor, fold, phone_digits, search_customers
+from hubbub.core.text import fold
+from hubbub.crm.queries.search import Cursor, phone_digits, search_customers
 from hubbub.crm.tests.factories import CustomerFactory, IdentityFactory
 
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubbub.listening.matcher import Match, Matcher, fold
+from hubbub.core.text import fold
+from hubbub.listening.matcher import Match, Matcher
 
 
 def found(terms, text):

@@ -255,7 +255,7 @@ def test_the_page_costs_the_same_queries_with_1_and_with_500_interactions(
     _fill_history(large, 500)
     client.force_login(bob)
 
-    assert _query_count(client, small) == _query_count(client, large) == 16
+    assert _query_count(client, small) == _query_count(client, large) == 17
 
 
 def test_alice_adds_a_note(client: Client, alice: Any, brand_a: Brand) -> None:
@@ -320,3 +320,18 @@ def test_the_post_page_and_the_inbox_link_to_the_customer_page(
     link = f'href="/customers/{customer.id}/"'
     assert link in client.get(reverse("workplace:post", args=[post.id])).text
     assert link in client.get(reverse("workplace:inbox")).text
+
+
+def test_the_timeline_links_only_the_posts_the_agent_may_open(
+    client: Client, alice: Any, brand_a: Brand, queue_a: Queue
+) -> None:
+    customer = CustomerFactory(brand=brand_a, display_name="Dana Customer")
+    other_queue = Queue.objects.create(brand=brand_a, name="Sales")
+    mine = PostRecordFactory(brand=brand_a, customer_id=customer.id, queue_id=queue_a.id, text="in my queue")
+    theirs = PostRecordFactory(brand=brand_a, customer_id=customer.id, queue_id=other_queue.id, text="in sales")
+
+    html = _page(client, alice, customer).content.decode()
+
+    assert f'href="{reverse("workplace:post", args=[mine.id])}"' in html
+    assert f'href="{reverse("workplace:post", args=[theirs.id])}"' not in html
+    assert "in sales" in html
