@@ -125,7 +125,7 @@ def visible_post_or_404(user: AnyUser, post_id: int) -> PostRecord:
         raise Http404("No such post.") from None
 
 
-def openable_post_ids(user: AnyUser, post_ids: Iterable[int]) -> set[int]:
+def openable_post_ids(user: AnyUser, post_ids: Iterable[int | None]) -> set[int]:
     """Which of these posts `user` may open (a customer's timeline shows the brand's posts in every queue)."""
     ids = [post_id for post_id in post_ids if post_id is not None]
     if not ids:

@@ -328,7 +328,9 @@ def test_the_timeline_links_only_the_posts_the_agent_may_open(
     customer = CustomerFactory(brand=brand_a, display_name="Dana Customer")
     other_queue = Queue.objects.create(brand=brand_a, name="Sales")
     mine = PostRecordFactory(brand=brand_a, customer_id=customer.id, queue_id=queue_a.id, text="in my queue")
-    theirs = PostRecordFactory(brand=brand_a, customer_id=customer.id, queue_id=other_queue.id, text="in sales")
+    theirs = PostRecordFactory(
+        brand=brand_a, customer_id=customer.id, queue_id=other_queue.id, text="in sales"
+    )
 
     html = _page(client, alice, customer).content.decode()
 
