@@ -13,6 +13,8 @@ HUBBUB_COMMANDS = {
     "api_token": "create, list or revoke personal API tokens for the REST API (/api/v1/)",
     "migrate": "create or update the database schema",
     "createsuperuser": "create an administrator for the back office",
+    "analyze": "analyse texts from a file or stdin: one JSON line each (language, sentiment, intent, ...)",
+    "eval": "validation figures of the analysis models, and throughput against VADER",
 }
 
 

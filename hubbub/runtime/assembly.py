@@ -6,7 +6,7 @@ domain apps need not know each other and the pipeline package knows none of them
 
 from __future__ import annotations
 
-from hubbub.analysis.first_analyser import analyse
+from hubbub.analysis.stage import AnalysisStage
 from hubbub.crm.resolution import CustomerResolver
 from hubbub.listening.stage import Listener
 from hubbub.pipeline.runner import Pipeline
@@ -18,6 +18,7 @@ from hubbub.routing.stage import Router
 def build_pipeline() -> Pipeline:
     """ingest → normalise → dedupe → listen → analyse → resolve customer → prioritise and route → store."""
     listener = Listener()
+    analysis = AnalysisStage()
     resolver = CustomerResolver()
     router = Router()
     return Pipeline(
@@ -27,7 +28,7 @@ def build_pipeline() -> Pipeline:
             drop_stored,
             listener.assign_brand,
             listener.match_terms,
-            analyse,
+            analysis.analyse,
             resolver.resolve_customers,
             router.route,
         ],

@@ -97,9 +97,9 @@ def test_a_batch_goes_end_to_end_into_stored_posts(desk, time_machine):
         "priority", "queue_id", "matched_terms", "received_at",
     )  # fmt: skip
     assert list(rows) == [
-        ("1", desk.a.id, True, dana.id, "en", "negative", -0.886, 42, desk.batteries.id, ["battery"], NOW),
-        ("2", desk.b.id, True, gina.id, "en", "positive", 0.886, 0, desk.queue_b.id, [], NOW),
-        ("3", desk.a.id, False, None, "en", "negative", -0.0772, 0, None, [], NOW),
+        ("1", desk.a.id, True, dana.id, "en", "negative", -0.9998, 42, desk.batteries.id, ["battery"], NOW),
+        ("2", desk.b.id, True, gina.id, "en", "positive", 0.9997, 0, desk.queue_b.id, [], NOW),
+        ("3", desk.a.id, False, None, "en", "neutral", -0.1988, 0, None, [], NOW),
     ]
 
 

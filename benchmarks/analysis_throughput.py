@@ -1,0 +1,99 @@
+"""Throughput of the whole analysis stage against VADER, side by side, on one core, in one run.
+
+    taskset -c 0 .venv/bin/python benchmarks/analysis_throughput.py --data ../shared/data --posts 50000
+
+The posts are real: TweetEval's sentiment validation tweets and XLM-T's validation tweets in seven
+languages, repeated to --posts. Each system runs over the same posts in micro-batches (--batch-size);
+the runs alternate (--rounds) so that a noisy neighbour slows both alike, and the best round of each
+is reported with the median. Results are kept in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# One core: no BLAS or OpenMP threads (numpy's sparse products are single-threaded anyway).
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
+
+TERMS = [
+    "refund",
+    "delivery",
+    "customer service",
+    "app",
+    "card",
+    "acme",
+    "globex",
+    "#fail",
+    "outage",
+    "price",
+]
+
+
+def _rate(run: Callable[[list[str]], object], texts: list[str], batch_size: int) -> float:
+    started = time.perf_counter()
+    for start in range(0, len(texts), batch_size):
+        run(texts[start : start + batch_size])
+    return len(texts) / (time.perf_counter() - started)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Load the models (not timed), then time the whole analysis and VADER on the same posts."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--posts", type=int, default=50_000)
+    parser.add_argument("--batch-size", type=int, default=2_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: PLC0415
+
+    from hubbub.analysis.analyser import Analyser  # noqa: PLC0415
+    from hubbub.analysis.evaluation import throughput_texts  # noqa: PLC0415
+    from hubbub.analysis.first_analyser import detect_language  # noqa: PLC0415
+    from hubbub.listening.matcher import Matcher  # noqa: PLC0415
+
+    started = time.perf_counter()
+    matcher: Matcher[str] = Matcher((term, term) for term in TERMS)
+    analyser = Analyser(find_terms=lambda text: tuple(match.term for match in matcher.find(text)))
+    loading = time.perf_counter() - started
+    vader = SentimentIntensityAnalyzer()
+    texts = throughput_texts(args.data, args.posts)
+    systems: dict[str, Callable[[list[str]], object]] = {
+        "hubbub analysis (all fields)": analyser.analyse_texts,
+        "  of which the six heads": analyser.probabilities,
+        "  of which language ID": analyser.languages.identify,
+        "VADER (polarity_scores)": lambda batch: [vader.polarity_scores(text) for text in batch],
+        "first analyser (py3langid + VADER)": lambda batch: [
+            (detect_language(text), vader.polarity_scores(text)) for text in batch
+        ],
+    }
+    rates: dict[str, list[float]] = {name: [] for name in systems}
+    for _ in range(args.rounds):
+        for name, run in systems.items():
+            rates[name].append(_rate(run, texts, args.batch_size))
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"machine: {platform.machine()}, Python {platform.python_version()}, {cpus} CPU(s) allowed")  # noqa: T201
+    print(  # noqa: T201
+        f"{len(texts):,} posts, batches of {args.batch_size:,}, {args.rounds} rounds; "
+        f"models loaded in {loading:.2f} s"
+    )
+    print(f"  {'system':<38} {'best posts/s':>13} {'median':>10}")  # noqa: T201
+    for name, values in rates.items():
+        print(f"  {name:<38} {max(values):>13,.0f} {statistics.median(values):>10,.0f}")  # noqa: T201
+    ratio = max(rates["hubbub analysis (all fields)"]) / max(rates["VADER (polarity_scores)"])
+    print(f"whole analysis / VADER: {ratio:.2f}x")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Training the analysis models from ../shared/data (run once; the artefacts ship in models/)."""
