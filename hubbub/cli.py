@@ -10,6 +10,7 @@ HUBBUB_COMMANDS = {
     "serve": "run the web server (ASGI) for the Agent Workplace and the back office",
     "ingest": "read posts from a JSONL or CSV file into the pipeline",
     "import_crm": "import customers, products or purchases of a brand from a CSV file",
+    "recompute_tiers": "recompute customers' tiers by their brand's rules (run daily, e.g. from cron)",
     "api_token": "create, list or revoke personal API tokens for the REST API (/api/v1/)",
     "migrate": "create or update the database schema",
     "createsuperuser": "create an administrator for the back office",

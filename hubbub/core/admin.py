@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -37,7 +39,20 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
 
 
 @admin.register(PostRecord)
-class PostRecordAdmin(admin.ModelAdmin[PostRecord]):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    """Rows written by the pipeline or by actions (with their own checks): the back office only reads them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:  # noqa: ARG002 (Django's signature)
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:  # noqa: ARG002
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:  # noqa: ARG002
+        return False
+
+
+class PostRecordAdmin(ReadOnlyAdmin):
     """Posts are written by the pipeline only; the back office may look, not touch."""
 
     list_display = [
@@ -61,20 +76,3 @@ class PostRecordAdmin(admin.ModelAdmin[PostRecord]):
     @admin.display(description="text")
     def excerpt(self, post: PostRecord) -> str:
         return post.text if len(post.text) <= 80 else f"{post.text[:79]}…"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:  # noqa: ARG002 (Django's signature)
-        return False
-
-    def has_change_permission(
-        self,
-        request: HttpRequest,  # noqa: ARG002 (Django's signature)
-        obj: PostRecord | None = None,  # noqa: ARG002
-    ) -> bool:
-        return False
-
-    def has_delete_permission(
-        self,
-        request: HttpRequest,  # noqa: ARG002 (Django's signature)
-        obj: PostRecord | None = None,  # noqa: ARG002
-    ) -> bool:
-        return False

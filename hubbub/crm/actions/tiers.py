@@ -9,7 +9,7 @@ whatever the number of customers.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -32,10 +32,19 @@ def recompute_tier(customer: Customer) -> TierDecision:
     return recompute_tiers([root_id])[root_id]
 
 
-def recompute_brand_tiers(brand_id: int) -> dict[int, TierDecision]:
-    """Recompute every group of a brand, e.g. after its tier rules changed."""
-    ids = Customer.objects.filter(brand_id=brand_id, merged_into=None).values_list("id", flat=True)
-    return recompute_tiers(list(ids))
+# Groups recomputed per transaction when a whole brand is: bounded IN lists and short write locks.
+BRAND_CHUNK = 1000
+
+
+def recompute_brand_tiers(brand_id: int, on_progress: Callable[[int], object] | None = None) -> int:
+    """Recompute every group of a brand (after its rules changed, or daily as tenure and spend move)."""
+    ids = list(Customer.objects.filter(brand_id=brand_id, merged_into=None).values_list("id", flat=True))
+    for start in range(0, len(ids), BRAND_CHUNK):
+        chunk = ids[start : start + BRAND_CHUNK]
+        recompute_tiers(chunk)
+        if on_progress is not None:
+            on_progress(len(chunk))
+    return len(ids)
 
 
 @transaction.atomic

@@ -234,9 +234,28 @@ def test_recomputing_a_brand_takes_the_same_number_of_queries_for_1_and_20_custo
         )
 
     with django_assert_num_queries(10):
-        decisions = recompute_brand_tiers(brand_a.id)
+        recomputed = recompute_brand_tiers(brand_a.id)
 
-    assert len(decisions) == Customer.objects.count() == 20
+    assert recomputed == Customer.objects.count() == 20
+
+
+@time_machine.travel(date(2026, 12, 1), tick=False)
+def test_recomputing_a_brand_goes_in_chunks_and_reports_progress(brand_a, monkeypatch):
+    TierRule.objects.create(brand=brand_a, name="Spenders", tier="gold", min_spend_12m=Decimal("1000"))
+    for _ in range(5):
+        buy(
+            IdentityFactory(customer=CustomerFactory(brand=brand_a)).customer,
+            "2000.00",
+            date(2026, 6, 1),
+            "B",
+        )
+    monkeypatch.setattr("hubbub.crm.actions.tiers.BRAND_CHUNK", 2)
+    progress: list[int] = []
+
+    assert recompute_brand_tiers(brand_a.id, on_progress=progress.append) == 5
+
+    assert progress == [2, 2, 1]
+    assert list(Customer.objects.values_list("tier", flat=True)) == ["gold"] * 5
 
 
 @time_machine.travel(date(2026, 12, 1), tick=False)
