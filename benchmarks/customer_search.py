@@ -14,20 +14,19 @@ customers. Results and the commands that produced them are kept in docs/benchmar
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import random
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import benchmark_database, setup_django
 
 FIRST = [
     "Ana",
@@ -71,36 +70,6 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")
     parser.add_argument("--database", help="a PostgreSQL URL whose database does not exist yet")
     return parser.parse_args(argv)
-
-
-@contextmanager
-def _throwaway_postgresql(url: str) -> Iterator[str]:
-    import psycopg  # noqa: PLC0415 (only needed for this option)
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            sys.exit(f"database {name!r} exists: name one that does not, the benchmark creates and drops it")
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _setup_django(var_dir: Path, database_url: str) -> None:
-    os.environ["HUBBUB_VAR_DIR"] = str(var_dir)
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hubbub.settings")
-    import django  # noqa: PLC0415 (settings come from the environment set above)
-
-    django.setup()
-    from django.core.management import call_command  # noqa: PLC0415
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def _seed(count: int, rng: random.Random) -> tuple[int, list[dict[str, str]]]:
@@ -192,9 +161,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     rng = random.Random(args.seed)  # noqa: S311 (seeded test data, not secrets)
     with (
         tempfile.TemporaryDirectory(prefix="hubbub-bench-") as tmp,
-        _throwaway_postgresql(args.database) if args.database else _sqlite(tmp) as url,
+        benchmark_database(args.database, Path(tmp)) as url,
     ):
-        _setup_django(Path(tmp), url)
+        setup_django(Path(tmp), url)
         from django.db import connection  # noqa: PLC0415
 
         from hubbub.crm.queries.search import search_customers  # noqa: PLC0415
@@ -208,11 +177,6 @@ def main(argv: Sequence[str] | None = None) -> None:
             p50, p95, found = _time(search_customers, brand_id, queries)
             print(f"{label:32} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   found {found}/{len(queries)}")  # noqa: T201
         connection.close()
-
-
-@contextmanager
-def _sqlite(tmp: str) -> Iterator[str]:
-    yield f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.pipeline_throughput import _database, _machine
+from benchmarks.harness import benchmark_database, describe_machine, setup_django
 
 BATCH = 2_000
 
@@ -38,20 +38,6 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--posts", type=int, default=200_000, help="posts per pass (default: %(default)s)")
     parser.add_argument("--database", help="a PostgreSQL URL whose database does not exist yet")
     return parser.parse_args(argv)
-
-
-def _setup_django(var_dir: Path, url: str) -> None:
-    import os  # noqa: PLC0415
-
-    os.environ["HUBBUB_VAR_DIR"] = str(var_dir)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hubbub.settings")
-    import django  # noqa: PLC0415
-
-    django.setup()
-    from django.core.management import call_command  # noqa: PLC0415
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def _seed(count: int) -> int:
@@ -114,9 +100,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = _parse_args(argv)
     with (
         tempfile.TemporaryDirectory(prefix="hubbub-bench-") as tmp,
-        _database(args.database, Path(tmp)) as url,
+        benchmark_database(args.database, Path(tmp)) as url,
     ):
-        _setup_django(Path(tmp), url)
+        setup_django(Path(tmp), url)
         from django.db import connections  # noqa: PLC0415
 
         from hubbub.crm.models import Customer, Identity  # noqa: PLC0415
@@ -124,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         started = time.perf_counter()
         brand_id = _seed(args.customers)
-        print(f"machine: {_machine()}")  # noqa: T201
+        print(f"machine: {describe_machine()}")  # noqa: T201
         print(f"seeded {args.customers:,} customers in {time.perf_counter() - started:.1f} s")  # noqa: T201
         posts = _posts(brand_id, args.customers, args.posts)
         resolver = CustomerResolver()

@@ -13,19 +13,17 @@ Results and the commands that produced them are kept in docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import benchmark_database, describe_machine, setup_django
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,49 +59,14 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-@contextmanager
-def _throwaway_postgresql(url: str) -> Iterator[str]:
-    import psycopg  # noqa: PLC0415 (only needed for this option)
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            sys.exit(f"database {name!r} exists: name one that does not, the benchmark creates and drops it")
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def _setup_django(var_dir: Path, database_url: str) -> None:
-    os.environ["HUBBUB_VAR_DIR"] = str(var_dir)
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hubbub.settings")
-    import django  # noqa: PLC0415 (settings come from the environment set above)
-
-    django.setup()
+    setup_django(var_dir, database_url)
     from django.conf import settings  # noqa: PLC0415
-    from django.core.management import call_command  # noqa: PLC0415
 
     from hubbub.runtime.demo_data import seed_demo_data  # noqa: PLC0415
 
-    call_command("migrate", verbosity=0, interactive=False)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # seeding, not measured
     seed_demo_data()
-
-
-def _machine() -> str:
-    from django.db import connection  # noqa: PLC0415
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
-        version = cursor.fetchone()[0].split(" on ")[0]
-    database = version if connection.vendor == "postgresql" else f"SQLite {version} (WAL)"
-    return f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, {database}"
 
 
 def _run(posts: list[Any], batch_size: int) -> tuple[float, StageClock, list[Any]]:
@@ -140,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = _parse_args(argv)
     with (
         tempfile.TemporaryDirectory(prefix="hubbub-bench-") as tmp,
-        _database(args.database, Path(tmp)) as url,
+        benchmark_database(args.database, Path(tmp)) as url,
     ):
         _setup_django(Path(tmp), url)
         from django.conf import settings  # noqa: PLC0415
@@ -152,22 +115,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         started = time.perf_counter()
         generated = list(islice(posts(rate=1000.0, seed=args.seed), args.posts))
         generating = time.perf_counter() - started
-        print(f"machine: {_machine()}; batch size {batch_size:,}")  # noqa: T201
+        print(f"machine: {describe_machine()}; batch size {batch_size:,}")  # noqa: T201
         print(f"generated {len(generated):,} posts in {generating:.2f} s (not counted below)")  # noqa: T201
         _report("new posts", len(generated), *_run(generated, batch_size))
         _report("replayed (all already stored)", len(generated), *_run(generated, batch_size))
         connections.close_all()  # before the throwaway PostgreSQL database is dropped
-
-
-@contextmanager
-def _database(url: str | None, tmp: Path) -> Iterator[str]:
-    if url is None:
-        yield f"sqlite:///{tmp / 'bench.sqlite3'}"
-        return
-    if not url.startswith("postgres"):
-        sys.exit("--database takes a postgresql:// URL (without it, the benchmark uses SQLite)")
-    with _throwaway_postgresql(url) as created:
-        yield created
 
 
 if __name__ == "__main__":
