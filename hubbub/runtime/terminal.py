@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import IO, Any
 
+from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.text import Text
 
@@ -11,6 +13,18 @@ from hubbub.channels.replay.rows import Rejected
 from hubbub.runtime.ingestion import printable, write_reject
 
 SHOWN_REJECTS = 20
+
+
+class DocumentedCommand(BaseCommand):
+    """A command whose `--help` keeps the description's line breaks and ends with `examples`."""
+
+    examples = ""
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        parser.epilog = self.examples
+        return parser
 
 
 def raw_stream(wrapper: Any) -> IO[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import sys
@@ -11,14 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from hubbub.analysis.analyser import Analyser, rejected_analysis
 from hubbub.analysis.batch_input import InputLine, looks_like_jsonl, parse_lines
 from hubbub.listening.matcher import Matcher
-from hubbub.runtime.terminal import raw_stream
+from hubbub.runtime.terminal import DocumentedCommand, raw_stream
 
 DESCRIPTION = """\
 Analyse posts: one text per line, or JSONL objects with a "text" field (and optional "followers",
@@ -36,14 +35,9 @@ examples:
 """
 
 
-class Command(BaseCommand):
+class Command(DocumentedCommand):
     help = DESCRIPTION
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.formatter_class = argparse.RawDescriptionHelpFormatter
-        parser.epilog = EXAMPLES
-        return parser
+    examples = EXAMPLES
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the file to read, or - for stdin")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -14,7 +13,7 @@ from hubbub.channels.replay.rows import Rejected
 from hubbub.core.models import Brand
 from hubbub.crm.actions.importing import ImportKind, ImportReport, import_csv
 from hubbub.runtime.ingestion import count_lines
-from hubbub.runtime.terminal import SHOWN_REJECTS, RejectReporter, raw_stream
+from hubbub.runtime.terminal import SHOWN_REJECTS, DocumentedCommand, RejectReporter, raw_stream
 
 DESCRIPTION = """\
 Import customers, products or purchases of one brand from a CSV file with a header row.
@@ -43,14 +42,9 @@ examples:
 """
 
 
-class Command(BaseCommand):
+class Command(DocumentedCommand):
     help = DESCRIPTION
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.formatter_class = argparse.RawDescriptionHelpFormatter
-        parser.epilog = EXAMPLES
-        return parser
+    examples = EXAMPLES
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=[kind.value for kind in ImportKind], help="what the file holds")

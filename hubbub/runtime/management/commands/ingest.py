@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -20,7 +19,7 @@ from hubbub.runtime.ingestion import (
     count_lines,
     ingest_file,
 )
-from hubbub.runtime.terminal import SHOWN_REJECTS, RejectReporter, raw_stream
+from hubbub.runtime.terminal import SHOWN_REJECTS, DocumentedCommand, RejectReporter, raw_stream
 
 DESCRIPTION = """\
 Read posts from a JSONL or CSV file into the pipeline, in micro-batches.
@@ -46,14 +45,9 @@ examples:
 """
 
 
-class Command(BaseCommand):
+class Command(DocumentedCommand):
     help = DESCRIPTION
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.formatter_class = argparse.RawDescriptionHelpFormatter
-        parser.epilog = EXAMPLES
-        return parser
+    examples = EXAMPLES
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="the JSONL or CSV file to read")
