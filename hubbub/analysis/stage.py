@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import cache
 
 from hubbub.analysis.analyser import Analyser
-from hubbub.core.posts import Post
+from hubbub.core.posts import Post, evolve
 
 
 @cache
@@ -29,7 +28,7 @@ class AnalysisStage:
             [post.text for post in posts], followers=[post.author_followers for post in posts]
         )
         return [
-            replace(
+            evolve(
                 post,
                 language=analysis.language,
                 sentiment=analysis.sentiment,

@@ -20,12 +20,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from hubbub.core.posts import Post
+from hubbub.core.posts import Post, evolve
 from hubbub.core.text import fold
 from hubbub.crm.actions.identities import find_exact_matches
 from hubbub.crm.actions.identities import source_key as identity_source_key
@@ -95,7 +94,7 @@ class CustomerResolver:
         if not post.is_inbound or post.brand_id is None:
             return post
         customer_id, tier = resolved[_key(post)]
-        return replace(post, customer_id=customer_id, tier=tier)
+        return evolve(post, customer_id=customer_id, tier=tier)
 
     def _remember(self, found: dict[IdentityKey, int]) -> None:
         if len(self._cache) + len(found) > CACHE_LIMIT:

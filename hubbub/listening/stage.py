@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from hubbub.core.models import BrandAccount
-from hubbub.core.posts import Post
+from hubbub.core.posts import Post, evolve
 from hubbub.listening.matcher import Matcher
 from hubbub.listening.models import TopicKind, TrackedTerm
 from hubbub.pipeline.snapshots import Snapshot
@@ -58,7 +58,7 @@ class Listener:
         for post in posts:
             brand_id = post.brand_id or _brand_of(post, config)
             own_post = (post.network, post.author_handle.lower()) in config.accounts
-            assigned.append(replace(post, brand_id=brand_id, is_inbound=post.is_inbound and not own_post))
+            assigned.append(evolve(post, brand_id=brand_id, is_inbound=post.is_inbound and not own_post))
         return assigned
 
     def match_terms(self, posts: list[Post]) -> list[Post]:
@@ -72,7 +72,7 @@ class Listener:
                 matched.append(post)
                 continue
             terms = tuple(dict.fromkeys(match.term for match in found))
-            matched.append(replace(post, matched_terms=terms, topic_ids=frozenset(m.key for m in found)))
+            matched.append(evolve(post, matched_terms=terms, topic_ids=frozenset(m.key for m in found)))
         return matched
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from itertools import islice
 from typing import TypeVar
 
-from hubbub.core.posts import MAX_ID_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS, Post
+from hubbub.core.posts import MAX_ID_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS, Post, evolve
 
 Stage = Callable[[list[Post]], list[Post]]
 T = TypeVar("T")
@@ -35,7 +34,7 @@ def clean_text(text: str, limit: int) -> str:
 def normalise(posts: list[Post]) -> list[Post]:
     """Bound and clean every field that came from outside."""
     return [
-        replace(
+        evolve(
             post,
             text=clean_text(post.text, MAX_TEXT_CHARS),
             external_id=clean_text(post.external_id, MAX_ID_CHARS),

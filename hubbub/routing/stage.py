@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from hubbub.core.posts import Post
+from hubbub.core.posts import Post, evolve
 from hubbub.pipeline.snapshots import Snapshot
 from hubbub.routing.models import Queue
 from hubbub.routing.priority import prioritise
@@ -66,4 +66,4 @@ class Router:
     @staticmethod
     def _routed(post: Post, config: RoutingConfig) -> Post:
         priority, parts = prioritise(post)
-        return replace(post, priority=priority, priority_parts=parts, queue_id=choose_queue(post, config))
+        return evolve(post, priority=priority, priority_parts=parts, queue_id=choose_queue(post, config))
