@@ -23,7 +23,7 @@ class AnalysisStage:
         return shared_analyser()
 
     def analyse(self, posts: list[Post]) -> list[Post]:
-        """Pipeline stage: language and sentiment (label and score) of each post, batch-vectorised."""
+        """Pipeline stage: language, sentiment, emotion, intent, decision, virality, urgency."""
         analyses = self.analyser.analyse_texts(
             [post.text for post in posts], followers=[post.author_followers for post in posts]
         )
@@ -33,6 +33,15 @@ class AnalysisStage:
                 language=analysis.language,
                 sentiment=analysis.sentiment,
                 sentiment_score=analysis.sentiment_score,
+                emotion=analysis.emotion,
+                intent=analysis.intent,
+                decision=analysis.decision,
+                call_for_help=analysis.call_for_help,
+                virality_risk=analysis.virality_risk.score,
+                urgency=analysis.urgency.score,
+                analysis_reasons=(("intent", analysis.intent_reason), ("decision", analysis.decision_reason)),
+                virality_parts=analysis.virality_risk.parts,
+                urgency_parts=analysis.urgency.parts,
             )
             for post, analysis in zip(posts, analyses, strict=True)
         ]

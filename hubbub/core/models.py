@@ -81,6 +81,14 @@ class PostRecord(models.Model):
     language = models.CharField(max_length=8, blank=True)
     sentiment = models.CharField(max_length=8, blank=True)
     sentiment_score = models.FloatField(default=0.0)
+    emotion = models.CharField(max_length=16, blank=True, db_default="")
+    intent = models.CharField(max_length=24, blank=True, db_default="")
+    decision = models.CharField(max_length=24, blank=True, db_default="")
+    call_for_help = models.BooleanField(default=False, db_default=False)
+    virality_risk = models.PositiveSmallIntegerField(default=0, db_default=0)
+    urgency = models.PositiveSmallIntegerField(default=0, db_default=0)
+    # Why the analysis decided as it did: reasons for intent and decision, virality and urgency parts.
+    analysis_why = models.JSONField(default=dict, blank=True)
     # Plain integer columns, not foreign keys: core sits below crm and routing, and the hot path
     # writes these rows with bulk SQL. The apps that own customers and queues join on them.
     customer_id = models.BigIntegerField(null=True, blank=True)

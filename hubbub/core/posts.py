@@ -42,6 +42,16 @@ class Post:
     language: str = ""
     sentiment: str = ""
     sentiment_score: float = 0.0
+    emotion: str = ""
+    intent: str = ""
+    decision: str = ""
+    call_for_help: bool = False
+    virality_risk: int = 0
+    urgency: int = 0
+    # Why: (what, reason) pairs for intent and decision, and the virality and urgency parts.
+    analysis_reasons: tuple[tuple[str, str], ...] = ()
+    virality_parts: tuple[PriorityPart, ...] = ()
+    urgency_parts: tuple[PriorityPart, ...] = ()
     # crm
     customer_id: int | None = None
     tier: str = ""

@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from hubbub.core.models import PostRecord
-from hubbub.core.posts import Post
+from hubbub.core.posts import Post, PriorityPart
 from hubbub.pipeline.bulk import in_chunks, insert_ignoring_conflicts
 
 POST_TABLE = PostRecord._meta.db_table
@@ -23,6 +23,7 @@ POST_COLUMNS = (
     "brand_id", "network", "external_id", "author_id", "author_handle", "author_name", "author_followers",
     "text", "created_at", "received_at", "in_reply_to_id", "is_inbound", "matched_terms", "language",
     "sentiment", "sentiment_score", "customer_id", "queue_id", "priority", "priority_parts",
+    "emotion", "intent", "decision", "call_for_help", "virality_risk", "urgency", "analysis_why",
 )  # fmt: skip
 
 
@@ -33,8 +34,22 @@ def _row(post: Post, received_at: datetime) -> tuple[Any, ...]:
         post.author_name, post.author_followers, post.text, adapt(post.created_at), adapt(received_at),
         post.in_reply_to_id, post.is_inbound, json.dumps(post.matched_terms), post.language,
         post.sentiment, post.sentiment_score, post.customer_id, post.queue_id, post.priority,
-        json.dumps([{"label": part.label, "points": part.points} for part in post.priority_parts]),
+        json.dumps(_parts(post.priority_parts)),
+        post.emotion, post.intent, post.decision, post.call_for_help, post.virality_risk, post.urgency,
+        json.dumps(_analysis_why(post)),
     )  # fmt: skip
+
+
+def _parts(parts: Sequence[PriorityPart]) -> list[dict[str, Any]]:
+    return [{"label": part.label, "points": part.points} for part in parts]
+
+
+def _analysis_why(post: Post) -> dict[str, Any]:
+    return {
+        "reasons": dict(post.analysis_reasons),
+        "virality": _parts(post.virality_parts),
+        "urgency": _parts(post.urgency_parts),
+    }
 
 
 def write_posts(posts: Sequence[Post]) -> int:

@@ -209,3 +209,21 @@ def test_ingesting_any_batch_twice_changes_nothing(desk, batch):
         assert stored_state() == before
         assert PostRecord.objects.count() == first.stored
         transaction.set_rollback(True)
+
+
+def test_the_stored_post_carries_the_analysis_and_why(desk, time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+    build_pipeline().process(a_batch())
+
+    row = PostRecord.objects.get(external_id="1")
+    assert (row.emotion, row.intent, row.decision, row.call_for_help, row.virality_risk, row.urgency) == (
+        "anger", "complaint", "service_recovery", True, 52, 81,
+    )  # fmt: skip
+    assert row.analysis_why["reasons"]["decision"] == (
+        "unhappy customer (complaint): fix the problem, then follow up"
+    )
+    assert row.analysis_why["virality"][0] == {"label": "reach: 20,000 followers", "points": 32}
+    assert [part["label"] for part in row.analysis_why["urgency"]] == [
+        "virality risk 52", "call for help", "intent: complaint", "tone: 100% negative",
+    ]  # fmt: skip

@@ -17,3 +17,10 @@ def ago(moment: datetime | None) -> str:
         return ""
     elapsed = timesince(moment, depth=1)
     return "just now" if elapsed.startswith("0\xa0") else f"{elapsed} ago"
+
+
+@register.filter
+def label(code: str) -> str:
+    """A stored code as a person reads it: "service_recovery" -> "Service recovery"."""
+    words = str(code).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]

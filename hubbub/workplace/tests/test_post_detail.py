@@ -56,6 +56,36 @@ def test_the_post_page_shows_what_the_pipeline_found(
     assert "Why priority 32</h2>" in text
 
 
+def test_the_post_page_explains_the_analysis(
+    client: Client, alice: Any, queue_a: Queue, make_post: MakePost
+) -> None:
+    post = make_post(
+        queue_a,
+        emotion="anger",
+        intent="complaint",
+        decision="service_recovery",
+        call_for_help=True,
+        virality_risk=41,
+        urgency=63,
+        analysis_why={
+            "reasons": {"intent": "complaint cue: refund", "decision": "an unhappy customer: recover"},
+            "virality": [{"label": "reach", "points": 30}],
+            "urgency": [{"label": "call for help", "points": 40}],
+        },
+    )
+
+    text = _detail_page(client, alice, post.id).text
+
+    assert "<dt>Emotion</dt><dd>Anger</dd>" in text
+    assert '<dd>Complaint <span class="muted">· complaint cue: refund</span></dd>' in text
+    assert (
+        '<strong>Service recovery</strong> <span class="muted">· an unhappy customer: recover</span>' in text
+    )
+    assert '<span class="badge sentiment sentiment--negative">Yes</span>' in text
+    assert '<dd>41/100 <span class="chip">reach +30</span></dd>' in text
+    assert '<dd>63/100 <span class="chip">call for help +40</span></dd>' in text
+
+
 def test_the_post_page_shows_the_customer_their_tier_and_identities(
     client: Client, alice: Any, brand_a: Any, queue_a: Queue, make_post: MakePost
 ) -> None:
