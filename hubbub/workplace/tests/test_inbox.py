@@ -97,6 +97,22 @@ def test_a_row_shows_author_network_badges_terms_queue_and_why_of_the_priority(
     assert '<span class="tooltip__part">strongly negative <b>+20</b></span>' in text
 
 
+def test_a_row_flags_a_call_for_help_and_the_suggested_response(
+    client: Client, alice: Any, queue_a: Queue, make_post: MakePost
+) -> None:
+    make_post(queue_a, call_for_help=True, decision="service_recovery")
+    make_post(queue_a, decision="none")
+
+    text = _inbox(client, alice).content.decode()
+
+    assert text.count('title="A hidden call for help">Call for help</span>') == 1
+    assert (
+        text.count('<span class="chip chip--decision" title="Suggested response">Service recovery</span>')
+        == 1
+    )
+    assert text.count('title="Suggested response"') == 1
+
+
 def test_a_customer_of_another_brand_is_never_shown_on_a_row(
     alice: Any, brand_b: Any, queue_a: Queue, make_post: MakePost, client: Client
 ) -> None:
