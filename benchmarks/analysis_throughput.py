@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     from hubbub.analysis.analyser import Analyser  # noqa: PLC0415
     from hubbub.analysis.evaluation import throughput_texts  # noqa: PLC0415
-    from hubbub.analysis.first_analyser import detect_language  # noqa: PLC0415
+    from hubbub.analysis.vader_baseline import detect_language  # noqa: PLC0415
     from hubbub.listening.matcher import Matcher  # noqa: PLC0415
 
     started = time.perf_counter()

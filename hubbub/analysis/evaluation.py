@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from hubbub.analysis.analyser import Analyser
-from hubbub.analysis.first_analyser import score_sentiment
 from hubbub.analysis.training import datasets
+from hubbub.analysis.vader_baseline import score_sentiment
 
 XLMT_CODES = {"arabic": "ar", "english": "en", "french": "fr", "german": "de", "italian": "it",
               "portuguese": "pt", "spanish": "es"}  # fmt: skip

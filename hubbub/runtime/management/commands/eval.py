@@ -12,7 +12,7 @@ from rich.table import Table
 from hubbub.analysis import evaluation
 from hubbub.analysis.analyser import Analyser
 from hubbub.analysis.evaluation import TaskReport
-from hubbub.analysis.first_analyser import detect_language, score_sentiment
+from hubbub.analysis.vader_baseline import detect_language, score_sentiment
 from hubbub.listening.matcher import Matcher
 from hubbub.runtime.terminal import raw_stream
 

@@ -1,10 +1,10 @@
-"""The first analyser: language identification and VADER sentiment, offline."""
+"""The VADER baseline (hubbub's first analyser): language identification and VADER sentiment, offline."""
 
 from __future__ import annotations
 
 import pytest
 
-from hubbub.analysis.first_analyser import Sentiment, analyse, detect_language, score_sentiment
+from hubbub.analysis.vader_baseline import Sentiment, analyse, detect_language, score_sentiment
 from hubbub.pipeline.tests.factories import PostFactory
 
 
