@@ -59,7 +59,7 @@ class Command(BaseCommand):
             f"throughput on {len(texts):,} posts, micro-batches of {evaluation.BATCH:,}, one process:\n"
             f"  hubbub analysis (every field)       {whole:>9,.0f} posts/s\n"
             f"  VADER alone                         {vader:>9,.0f} posts/s\n"
-            f"  first analyser (py3langid + VADER)  {first:>9,.0f} posts/s\n"
+            f"  baseline (py3langid + VADER)        {first:>9,.0f} posts/s\n"
             f"  ratio to VADER: {whole / vader:.2f}x"
         )
 
