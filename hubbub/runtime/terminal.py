@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -13,6 +14,18 @@ from hubbub.channels.replay.rows import Rejected
 from hubbub.runtime.ingestion import printable, write_reject
 
 SHOWN_REJECTS = 20
+
+
+def add_rejects_argument(parser: CommandParser) -> None:
+    """The `--rejects PATH` option of the commands that read files row by row."""
+    parser.add_argument(
+        "--rejects", type=Path, metavar="PATH", help="where to write bad rows (default: FILE.rejects.jsonl)"
+    )
+
+
+def rejects_path(path: Path, chosen: Path | None) -> Path:
+    """Where a file's bad rows go: the `--rejects` path, else FILE.rejects.jsonl beside the file."""
+    return chosen or path.with_name(path.name + ".rejects.jsonl")
 
 
 class DocumentedCommand(BaseCommand):

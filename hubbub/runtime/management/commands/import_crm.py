@@ -13,7 +13,14 @@ from hubbub.channels.replay.rows import Rejected
 from hubbub.core.models import Brand
 from hubbub.crm.actions.importing import ImportKind, ImportReport, import_csv
 from hubbub.runtime.ingestion import count_lines
-from hubbub.runtime.terminal import SHOWN_REJECTS, DocumentedCommand, RejectReporter, raw_stream
+from hubbub.runtime.terminal import (
+    SHOWN_REJECTS,
+    DocumentedCommand,
+    RejectReporter,
+    add_rejects_argument,
+    raw_stream,
+    rejects_path,
+)
 
 DESCRIPTION = """\
 Import customers, products or purchases of one brand from a CSV file with a header row.
@@ -50,29 +57,24 @@ class Command(DocumentedCommand):
         parser.add_argument("kind", choices=[kind.value for kind in ImportKind], help="what the file holds")
         parser.add_argument("file", type=Path, help="the CSV file to read (UTF-8, header row first)")
         parser.add_argument("--brand", metavar="SLUG", required=True, help="the brand the rows belong to")
-        parser.add_argument(
-            "--rejects",
-            type=Path,
-            metavar="PATH",
-            help="where to write bad rows (default: FILE.rejects.jsonl)",
-        )
+        add_rejects_argument(parser)
 
     def handle(self, *_args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         brand = _brand(options["brand"])
-        rejects_path: Path = options["rejects"] or path.with_name(path.name + ".rejects.jsonl")
+        rejects_file = rejects_path(path, options["rejects"])
         err = Console(file=raw_stream(self.stderr), highlight=False, soft_wrap=True)
         report = self._run(ImportKind(options["kind"]), path, brand, err)
         try:
-            with rejects_path.open("w", encoding="utf-8") as rejects:
+            with rejects_file.open("w", encoding="utf-8") as rejects:
                 reporter = RejectReporter(rejects, err)
                 for error in report.errors:
                     reporter(Rejected(error.line, error.reason, error.raw))
         except OSError as error:
             raise CommandError(f"cannot write the rejects file: {error}") from None
-        self._summarise(report, rejects_path)
+        self._summarise(report, rejects_file)
 
     def _run(self, kind: ImportKind, path: Path, brand: Brand, err: Console) -> ImportReport:
         progress = Progress(
@@ -91,10 +93,10 @@ class Command(DocumentedCommand):
                 kind, lines, brand, on_progress=lambda line: progress.update(task, completed=line)
             )
 
-    def _summarise(self, report: ImportReport, rejects_path: Path) -> None:
+    def _summarise(self, report: ImportReport, rejects_file: Path) -> None:
         if report.rejected > SHOWN_REJECTS:
             self.stderr.write(
-                f"... and {report.rejected - SHOWN_REJECTS:,} more rejected rows, see {rejects_path}"
+                f"... and {report.rejected - SHOWN_REJECTS:,} more rejected rows, see {rejects_file}"
             )
         lines = [
             f"read       {report.read:>10,}",
@@ -102,7 +104,7 @@ class Command(DocumentedCommand):
             f"updated    {report.updated:>10,}",
             f"unchanged  {report.unchanged:>10,}",
             f"rejected   {report.rejected:>10,}"
-            + (f"  (written to {rejects_path})" if report.rejected else ""),
+            + (f"  (written to {rejects_file})" if report.rejected else ""),
         ]
         self.stdout.write("\n".join(lines))
 

@@ -19,7 +19,14 @@ from hubbub.runtime.ingestion import (
     count_lines,
     ingest_file,
 )
-from hubbub.runtime.terminal import SHOWN_REJECTS, DocumentedCommand, RejectReporter, raw_stream
+from hubbub.runtime.terminal import (
+    SHOWN_REJECTS,
+    DocumentedCommand,
+    RejectReporter,
+    add_rejects_argument,
+    raw_stream,
+    rejects_path,
+)
 
 DESCRIPTION = """\
 Read posts from a JSONL or CSV file into the pipeline, in micro-batches.
@@ -63,25 +70,20 @@ class Command(DocumentedCommand):
             default=settings.HUBBUB_BATCH_SIZE,
             help="posts per micro-batch and transaction (default: HUBBUB_BATCH_SIZE, %(default)s)",
         )
-        parser.add_argument(
-            "--rejects",
-            type=Path,
-            metavar="PATH",
-            help="where to write bad rows (default: FILE.rejects.jsonl)",
-        )
+        add_rejects_argument(parser)
 
     def handle(self, *_args: Any, **options: Any) -> None:
         path: Path = options["file"]
         ingest_options = self._options(path, options)
-        rejects_path: Path = options["rejects"] or path.with_name(path.name + ".rejects.jsonl")
+        rejects_file = rejects_path(path, options["rejects"])
         err = Console(file=raw_stream(self.stderr), highlight=False, soft_wrap=True)
         try:
-            rejects = rejects_path.open("w", encoding="utf-8")
+            rejects = rejects_file.open("w", encoding="utf-8")
         except OSError as error:
             raise CommandError(f"cannot write the rejects file: {error}") from None
         with rejects:
             report = self._run(path, ingest_options, err, RejectReporter(rejects, err))
-        self._summarise(report, rejects_path)
+        self._summarise(report, rejects_file)
 
     def _options(self, path: Path, options: dict[str, Any]) -> IngestOptions:
         if not path.is_file():
@@ -123,10 +125,10 @@ class Command(DocumentedCommand):
                 on_progress=lambda line: progress.update(task, completed=line),
             )
 
-    def _summarise(self, report: IngestReport, rejects_path: Path) -> None:
+    def _summarise(self, report: IngestReport, rejects_file: Path) -> None:
         if report.rejected > SHOWN_REJECTS:
             self.stderr.write(
-                f"... and {report.rejected - SHOWN_REJECTS:,} more rejected rows, see {rejects_path}"
+                f"... and {report.rejected - SHOWN_REJECTS:,} more rejected rows, see {rejects_file}"
             )
         lines = [
             f"read                 {report.read:>10,}",
@@ -134,7 +136,7 @@ class Command(DocumentedCommand):
             f"already stored       {report.already_stored:>10,}",
             f"not about any brand  {report.unassigned:>10,}",
             f"rejected             {report.rejected:>10,}"
-            + (f"  (written to {rejects_path})" if report.rejected else ""),
+            + (f"  (written to {rejects_file})" if report.rejected else ""),
             f"rate                 {report.rate:>10,.0f} posts/s ({report.seconds:.2f} s)",
         ]
         self.stdout.write("\n".join(lines))
