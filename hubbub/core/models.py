@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from hubbub.core.networks import Network
-from hubbub.core.posts import MAX_ID_CHARS, MAX_NAME_CHARS
+from hubbub.core.networks import Network, PostKind
+from hubbub.core.posts import MAX_ID_CHARS, MAX_NAME_CHARS, MAX_URL_CHARS
 
 
 class Brand(models.Model):
@@ -77,6 +77,13 @@ class PostRecord(models.Model):
     received_at = models.DateTimeField()
     in_reply_to_id = models.CharField(max_length=MAX_ID_CHARS, blank=True)
     is_inbound = models.BooleanField(default=True)
+    kind = models.CharField(max_length=16, choices=PostKind.choices, default=PostKind.POST, db_default="post")
+    thread_id = models.CharField(max_length=MAX_ID_CHARS, blank=True, db_default="")
+    account_id = models.BigIntegerField(null=True, blank=True)
+    url = models.URLField(max_length=MAX_URL_CHARS, blank=True, db_default="")
+    source = models.CharField(max_length=MAX_NAME_CHARS, blank=True, db_default="")
+    source_class = models.CharField(max_length=16, blank=True, db_default="")
+    source_rating = models.PositiveSmallIntegerField(default=0, db_default=0)
     matched_terms = models.JSONField(default=list)
     language = models.CharField(max_length=8, blank=True)
     sentiment = models.CharField(max_length=8, blank=True)
@@ -106,6 +113,8 @@ class PostRecord(models.Model):
             models.Index(fields=["queue_id", "id"], name="core_post_queue_idx"),
             # A customer's history.
             models.Index(fields=["customer_id", "created_at"], name="core_post_customer_idx"),
+            # A conversation (email thread, chat session, comment thread) read in order.
+            models.Index(fields=["network", "thread_id", "created_at"], name="core_post_thread_idx"),
         ]
 
     def __str__(self) -> str:

@@ -19,3 +19,14 @@ class Network(models.TextChoices):
 
 
 NETWORK_VALUES = frozenset(Network.values)
+
+
+class PostKind(models.TextChoices):
+    """What an item is, whatever network it came from."""
+
+    POST = "post", "Public post"
+    COMMENT = "comment", "Comment or reply"
+    DIRECT = "direct", "Direct message"
+    EMAIL = "email", "Email"
+    CHAT = "chat", "Chat message"
+    CALL = "call", "Phone call"

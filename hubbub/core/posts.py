@@ -10,6 +10,7 @@ from typing import Any
 MAX_TEXT_CHARS = 20_000
 MAX_NAME_CHARS = 200
 MAX_ID_CHARS = 128
+MAX_URL_CHARS = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +36,17 @@ class Post:
     in_reply_to_id: str = ""
     is_inbound: bool = True
     brand_id: int | None = None
+    # where it came from (connectors): what it is, its thread, the brand account it reached, its page
+    kind: str = "post"  # a core.networks.PostKind value
+    thread_id: str = ""  # conversation, email thread or chat session; "" for a standalone post
+    account_id: int | None = None  # the BrandAccount it came through; None for mentions found by search
+    url: str = ""
+    source: str = ""  # the site or community it was published on: a host, "r/sub", a page
     # listening
     matched_terms: tuple[str, ...] = ()
     topic_ids: frozenset[int] = field(default_factory=frozenset)
+    source_class: str = ""  # a listening.SourceClass value when the source is a configured one
+    source_rating: int = 0  # 1-5 as configured for that source; 0 when unknown
     # analysis
     language: str = ""
     sentiment: str = ""

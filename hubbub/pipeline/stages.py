@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import TypeVar
 
-from hubbub.core.posts import MAX_ID_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS, Post, evolve
+from hubbub.core.posts import MAX_ID_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS, MAX_URL_CHARS, Post, evolve
 
 Stage = Callable[[list[Post]], list[Post]]
 T = TypeVar("T")
@@ -31,6 +31,14 @@ def clean_text(text: str, limit: int) -> str:
     return _UNSAFE_CHARS.sub("", unicodedata.normalize("NFC", text))[:limit]
 
 
+def _safe_url(url: str) -> str:
+    """The post's link if it is an http(s) URL that fits; anything else (javascript:, data:) is dropped."""
+    url = clean_text(url, MAX_URL_CHARS + 1).strip()
+    if len(url) > MAX_URL_CHARS or not url.lower().startswith(("https://", "http://")):
+        return ""
+    return url
+
+
 def normalise(posts: list[Post]) -> list[Post]:
     """Bound and clean every field that came from outside."""
     return [
@@ -43,6 +51,9 @@ def normalise(posts: list[Post]) -> list[Post]:
             author_name=clean_text(post.author_name, MAX_NAME_CHARS),
             author_followers=min(max(0, post.author_followers), MAX_FOLLOWERS),
             in_reply_to_id=clean_text(post.in_reply_to_id, MAX_ID_CHARS),
+            thread_id=clean_text(post.thread_id, MAX_ID_CHARS),
+            url=_safe_url(post.url),
+            source=clean_text(post.source, MAX_NAME_CHARS).lower(),
         )
         for post in posts
     ]

@@ -24,6 +24,7 @@ POST_COLUMNS = (
     "text", "created_at", "received_at", "in_reply_to_id", "is_inbound", "matched_terms", "language",
     "sentiment", "sentiment_score", "customer_id", "queue_id", "priority", "priority_parts",
     "emotion", "intent", "decision", "call_for_help", "virality_risk", "urgency", "analysis_why",
+    "kind", "thread_id", "account_id", "url", "source", "source_class", "source_rating",
 )  # fmt: skip
 
 
@@ -37,6 +38,8 @@ def _row(post: Post, received_at: datetime) -> tuple[Any, ...]:
         json.dumps(_parts(post.priority_parts)),
         post.emotion, post.intent, post.decision, post.call_for_help, post.virality_risk, post.urgency,
         json.dumps(_analysis_why(post)),
+        post.kind, post.thread_id, post.account_id, post.url, post.source, post.source_class,
+        post.source_rating,
     )  # fmt: skip
 
 

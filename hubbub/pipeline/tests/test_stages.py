@@ -131,3 +131,18 @@ def test_batched_yields_lists_of_at_most_the_given_size():
 
 def test_batched_of_nothing_yields_nothing():
     assert list(batched([], 3)) == []
+
+
+def test_normalise_keeps_http_links_and_drops_every_other_scheme():
+    assert normalised(url="https://example.com/p/1").url == "https://example.com/p/1"
+    assert normalised(url=" http://example.com/a ").url == "http://example.com/a"
+    assert normalised(url="javascript:alert(1)").url == ""
+    assert normalised(url="data:text/html,<script>").url == ""
+    assert normalised(url="https://example.com/" + "a" * 3000).url == ""
+
+
+def test_normalise_bounds_thread_ids_and_lower_cases_sources():
+    post = normalised(thread_id="t\x00" + "4" * 300, source="Blog.Example.COM")
+
+    assert post.thread_id == "t" + "4" * (MAX_ID_CHARS - 1)
+    assert post.source == "blog.example.com"

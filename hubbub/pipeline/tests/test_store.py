@@ -122,6 +122,13 @@ def test_written_values_read_back_the_same_through_the_orm(brand_a, time_machine
         in_reply_to_id="108",
         is_inbound=False,
         brand_id=brand_a.id,
+        kind="comment",
+        thread_id="100",
+        account_id=3,
+        url="https://mastodon.example/@dana/109",
+        source="mastodon.example",
+        source_class="rant",
+        source_rating=2,
         matched_terms=("battery", "#acmefail"),
         language="en",
         sentiment="negative",
@@ -146,6 +153,9 @@ def test_written_values_read_back_the_same_through_the_orm(brand_a, time_machine
     assert row.received_at == NOW
     assert row.in_reply_to_id == "108"
     assert row.is_inbound is False
+    assert (row.kind, row.thread_id, row.account_id) == ("comment", "100", 3)
+    assert (row.url, row.source) == ("https://mastodon.example/@dana/109", "mastodon.example")
+    assert (row.source_class, row.source_rating) == ("rant", 2)
     assert row.matched_terms == ["battery", "#acmefail"]
     assert (row.language, row.sentiment, row.sentiment_score) == ("en", "negative", -0.8979)
     assert (row.customer_id, row.queue_id, row.priority) == (77, 5, 32)
@@ -160,6 +170,7 @@ def test_default_fields_read_back_as_empty_values(brand_a):
 
     row = PostRecord.objects.get()
     assert row.is_inbound is True
+    assert (row.kind, row.thread_id, row.account_id, row.url, row.source) == ("post", "", None, "", "")
     assert (row.matched_terms, row.priority_parts) == ([], [])
     assert (row.customer_id, row.queue_id, row.priority, row.sentiment_score) == (None, None, 0, 0.0)
 

@@ -1,0 +1,1 @@
+"""One folder per network, each fulfilling `base.py`; `channels/registry.py` lists them."""
