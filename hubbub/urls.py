@@ -14,5 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("hubbub.api.urls")),
+    path("hooks/", include("hubbub.api.webhook_urls")),
+    path("chat/", include("hubbub.api.widget_urls")),
     path("", include("hubbub.workplace.urls")),
 ]

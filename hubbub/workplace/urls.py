@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from hubbub.workplace import customer_views, views
 
@@ -23,4 +23,8 @@ urlpatterns = [
         customer_views.customer_unmerge,
         name="customer_unmerge",
     ),
+    path("listening/", include("hubbub.workplace.listening_urls")),
+    path("wall/", include("hubbub.workplace.wall_urls")),
+    path("channels/", include("hubbub.workplace.channel_urls")),
+    path("conversations/", include("hubbub.workplace.conversation_urls")),
 ]
