@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "hubbub.listening",
     "hubbub.analysis",
     "hubbub.routing",
+    "hubbub.metrics",
     "hubbub.channels",
     "hubbub.pipeline",
     "hubbub.workplace",
