@@ -39,8 +39,20 @@ class Persona:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteScript:
+    """A site or community where people write about a brand away from its accounts."""
+
+    name: str
+    network: str
+    source: str  # the host of a site, or "r/name" of a community
+    url: str  # its pages: this prefix and a number
+    source_class: str  # a listening.SourceClass value, for the demo's configured sources
+    rating: int  # 1-5
+
+
+@dataclass(frozen=True, slots=True)
 class BrandScript:
-    """What people say about one brand: its accounts, products, rivals and typical problems."""
+    """What people say about one brand: its accounts, products, rivals, typical problems and sites."""
 
     slug: str
     name: str
@@ -49,6 +61,7 @@ class BrandScript:
     competitors: tuple[str, ...]
     issues: tuple[str, ...]
     fail_tag: str
+    sites: tuple[SiteScript, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +87,40 @@ DEMO_SCENARIO = Scenario(
             competitors=("Initech Wireless",),
             issues=("battery", "outage", "refund", "signal"),
             fail_tag="#acmefail",
+            sites=(
+                SiteScript(
+                    "Acme Sucks forum",
+                    Network.RSS,
+                    "acmesucks.example.com",
+                    "https://acmesucks.example.com/t/",
+                    "rant",
+                    4,
+                ),
+                SiteScript(
+                    "r/acmesucks",
+                    Network.REDDIT,
+                    "r/acmesucks",
+                    "https://www.reddit.com/r/acmesucks/comments/",
+                    "rant",
+                    3,
+                ),
+                SiteScript(
+                    "Acme Fans",
+                    Network.RSS,
+                    "acmefans.example.org",
+                    "https://acmefans.example.org/p/",
+                    "fan",
+                    3,
+                ),
+                SiteScript(
+                    "Initech community",
+                    Network.RSS,
+                    "community.initech.example.com",
+                    "https://community.initech.example.com/d/",
+                    "competitor",
+                    2,
+                ),
+            ),
         ),
         BrandScript(
             slug="globex",
@@ -88,6 +135,24 @@ DEMO_SCENARIO = Scenario(
             competitors=("Hooli Pay",),
             issues=("outage", "refund", "fraud", "login"),
             fail_tag="#globexfail",
+            sites=(
+                SiteScript(
+                    "Bank Rants",
+                    Network.RSS,
+                    "bankrants.example.net",
+                    "https://bankrants.example.net/r/",
+                    "rant",
+                    4,
+                ),
+                SiteScript(
+                    "Fintech Weekly",
+                    Network.RSS,
+                    "fintechweekly.example.com",
+                    "https://fintechweekly.example.com/news/",
+                    "industry",
+                    5,
+                ),
+            ),
         ),
     ),
     regulars=(
@@ -138,6 +203,7 @@ NOISE: tuple[str, ...] = (
 )
 NOISE_SHARE = 0.04
 REGULAR_SHARE = 0.15  # of posts on a network where the brand has regulars
+SITE_SHARE = 0.08  # of a brand's posts, published on one of its sites instead of at its accounts
 DEFAULT_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
@@ -159,26 +225,33 @@ def _author(rng: random.Random, scenario: Scenario, brand: BrandScript, network:
     return Persona(brand.slug, network, f"sim-user-{number}", f"user{number}", f"User {number}", 0, "")
 
 
-def _brand_post(rng: random.Random, scenario: Scenario) -> tuple[str, Persona, str]:
+def _brand_post(
+    rng: random.Random, site_rng: random.Random, scenario: Scenario
+) -> tuple[str, Persona, str, SiteScript | None]:
     brand = rng.choice(scenario.brands)
     network, handle = rng.choice(brand.accounts)
     author = _author(rng, scenario, brand, network)
+    # Regulars write to the brand's accounts; now and then someone else posts on one of its sites.
+    # The sites draw from their own generator so that the rest of a seed's stream stays as it was.
+    on_site = brand.sites and not author.tier and site_rng.random() < SITE_SHARE
+    site = site_rng.choice(brand.sites) if on_site else None
     _kind, template = rng.choice(TEMPLATES)
     text = template.format(
-        to=_mention(network, handle, brand.name),
+        # On a site nobody @-mentions the brand's accounts: the brand is found by its name.
+        to=brand.name if site is not None else _mention(network, handle, brand.name),
         brand=brand.name,
         product=rng.choice(brand.products),
         issue=rng.choice(brand.issues),
         rival=rng.choice(brand.competitors),
         fail=brand.fail_tag,
     )
-    return network, author, text
+    return (site.network if site is not None else network), author, text, site
 
 
-def _noise_post(rng: random.Random) -> tuple[str, Persona, str]:
+def _noise_post(rng: random.Random) -> tuple[str, Persona, str, SiteScript | None]:
     number = rng.randrange(1, 50_000)
     author = Persona("", Network.TWITTER, f"sim-user-{number}", f"user{number}", f"User {number}", 0, "")
-    return Network.TWITTER, author, rng.choice(NOISE)
+    return Network.TWITTER, author, rng.choice(NOISE), None
 
 
 def posts(
@@ -193,13 +266,14 @@ def posts(
     if rate <= 0:
         raise ValueError(f"rate must be positive, not {rate}")
     rng = random.Random(seed)  # noqa: S311 (a reproducible simulation, not a secret)
+    site_rng = random.Random(f"{seed}:sites")  # noqa: S311 (as above)
     prefix = f"sim-{seed}-" if id_prefix is None else id_prefix
     step = timedelta(seconds=1 / rate)
     number = 0
     while True:
         number += 1
         is_noise = rng.random() < NOISE_SHARE
-        network, author, text = _noise_post(rng) if is_noise else _brand_post(rng, scenario)
+        network, author, text, site = _noise_post(rng) if is_noise else _brand_post(rng, site_rng, scenario)
         yield Post(
             network=str(network),
             external_id=f"{prefix}{number}",
@@ -209,6 +283,8 @@ def posts(
             author_followers=author.followers or _followers(rng),
             text=text,
             created_at=start + step * number,
+            source=site.source if site is not None else "",
+            url=f"{site.url}{number}" if site is not None else "",
         )
 
 

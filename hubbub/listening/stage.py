@@ -1,52 +1,31 @@
-"""Pipeline stages of listening: which brand a post concerns, and which tracked terms it contains."""
+"""Pipeline stages of listening: which brand a post concerns, what it mentions, where it was published.
+
+Before analysis, `assign_brand` finds the brand and `match_terms` the topics (less those voided by
+an exclusion found in the same post) and the configured source. After analysis, when each post's
+language is known, `drop_unlistened_languages` applies the topics' languages:
+
+- a topic that names languages keeps its match only in a post written in one of them, or in a post
+  whose language could not be told (too short: "👍👍");
+- a post that reached its brand only through brand topics, all of them dropped for language, is
+  left without a brand and so is not stored. A post that came through one of the brand's accounts
+  (the connector's account, a mention, the brand's own post) is always kept.
+"""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass
 
-from hubbub.core.models import BrandAccount
 from hubbub.core.posts import Post, evolve
-from hubbub.listening.matcher import Matcher
-from hubbub.listening.models import TopicKind, TrackedTerm
+from hubbub.listening.config import ListeningConfig, load_listening_config
+from hubbub.listening.matcher import Match
 from hubbub.pipeline.snapshots import Snapshot
 
 # Handles may contain dots (Bluesky, Mastodon) but never end with one: "thanks @AcmeCare." mentions AcmeCare.
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]{0,63}[A-Za-z0-9_])")
 
 
-@dataclass(frozen=True, slots=True)
-class ListeningConfig:
-    """Brand accounts by (network, lower-case handle), and one term matcher per brand."""
-
-    accounts: dict[tuple[str, str], int]
-    brand_terms: Matcher[int]
-    topic_terms: dict[int, Matcher[int]]
-
-
-def load_listening_config() -> ListeningConfig:
-    """Read brand accounts and tracked terms from the database."""
-    accounts = {
-        (network, handle.lower()): brand_id
-        for network, handle, brand_id in BrandAccount.objects.values_list("network", "handle", "brand_id")
-    }
-    rows = TrackedTerm.objects.values_list("term", "topic_id", "topic__brand_id", "topic__kind")
-    per_brand: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    brand_terms: list[tuple[str, int]] = []
-    for term, topic_id, brand_id, kind in rows:
-        per_brand[brand_id].append((term, topic_id))
-        if kind == TopicKind.BRAND:
-            brand_terms.append((term, brand_id))
-    return ListeningConfig(
-        accounts=accounts,
-        brand_terms=Matcher(brand_terms),
-        topic_terms={brand_id: Matcher(terms) for brand_id, terms in per_brand.items()},
-    )
-
-
 class Listener:
-    """Assigns each post to a brand and records the tracked terms and topics it mentions."""
+    """Assigns each post to a brand and records the tracked terms, topics and source it comes with."""
 
     def __init__(self, config: Snapshot[ListeningConfig] | None = None) -> None:
         self.config = config or Snapshot(load_listening_config)
@@ -62,21 +41,74 @@ class Listener:
         return assigned
 
     def match_terms(self, posts: list[Post]) -> list[Post]:
-        """Pipeline stage: the tracked terms found in each post, and the topics they belong to."""
-        matchers = self.config.get().topic_terms
-        matched = []
-        for post in posts:
-            matcher = matchers.get(post.brand_id or 0)
-            found = matcher.find(post.text) if matcher else []
-            if not found:
-                matched.append(post)
-                continue
-            terms = tuple(dict.fromkeys(match.term for match in found))
-            matched.append(evolve(post, matched_terms=terms, topic_ids=frozenset(m.key for m in found)))
-        return matched
+        """Pipeline stage: the tracked terms and topics found in each post, and its configured source."""
+        config = self.config.get()
+        return [_matched(post, config) if post.brand_id is not None else post for post in posts]
+
+    def drop_unlistened_languages(self, posts: list[Post]) -> list[Post]:
+        """Pipeline stage, after analysis: topic matches in languages their topic does not listen to."""
+        config = self.config.get()
+        if not config.topic_languages:
+            return posts
+        return [_heard(post, config) if post.topic_ids and post.language else post for post in posts]
 
 
-def _brand_of(post: Post, config: ListeningConfig) -> int | None:
+def _matched(post: Post, config: ListeningConfig) -> Post:
+    brand_id = post.brand_id or 0
+    found = _topic_matches(post, config, brand_id)
+    changes: dict[str, object] = {}
+    if found:
+        changes["matched_terms"] = tuple(dict.fromkeys(match.term for match in found))
+        changes["topic_ids"] = frozenset(match.key for match in found)
+    if config.sources.has_sources(brand_id):
+        label = config.sources.label_of(
+            brand_id, network=post.network, handle=post.author_handle, source=post.source, url=post.url
+        )
+        if label is not None:
+            changes.update(source_class=label.source_class, source_rating=label.rating)
+    return evolve(post, **changes) if changes else post
+
+
+def _topic_matches(post: Post, config: ListeningConfig, brand_id: int) -> list[Match[int]]:
+    """The brand's term matches in the post, less those of topics an exclusion in the post voids."""
+    matcher = config.topic_terms.get(brand_id)
+    found = matcher.find(post.text) if matcher else []
+    exclusions = config.topic_exclusions.get(brand_id)
+    if not found or exclusions is None:
+        return found
+    voided = {match.key for match in exclusions.find(post.text)}
+    return [match for match in found if match.key not in voided]
+
+
+def _heard(post: Post, config: ListeningConfig) -> Post:
+    deaf = {
+        topic
+        for topic in post.topic_ids
+        if topic in config.topic_languages and post.language not in config.topic_languages[topic]
+    }
+    if not deaf:
+        return post
+    kept = post.topic_ids - deaf
+    brand_topics = post.topic_ids & config.brand_topic_ids
+    if brand_topics and brand_topics <= deaf and not _came_through_accounts(post, config):
+        return evolve(
+            post, brand_id=None, matched_terms=(), topic_ids=frozenset(), source_class="", source_rating=0
+        )
+    terms = [match.term for match in _topic_matches(post, config, post.brand_id or 0) if match.key in kept]
+    return evolve(post, matched_terms=tuple(dict.fromkeys(terms)), topic_ids=kept)
+
+
+def _came_through_accounts(post: Post, config: ListeningConfig) -> bool:
+    """Whether the post reached its brand through one of the brand's accounts rather than its terms."""
+    return (
+        post.account_id is not None
+        or not post.is_inbound
+        or _brand_by_accounts(post, config) == post.brand_id
+    )
+
+
+def _brand_by_accounts(post: Post, config: ListeningConfig) -> int | None:
+    """The brand whose account wrote the post, else the first brand account it mentions."""
     by_author = config.accounts.get((post.network, post.author_handle.lower()))
     if by_author is None:
         by_author = config.accounts.get((post.network, post.author_id.lower()))
@@ -86,5 +118,14 @@ def _brand_of(post: Post, config: ListeningConfig) -> int | None:
         brand_id = config.accounts.get((post.network, handle.lower()))
         if brand_id is not None:
             return brand_id
-    brands = {match.key for match in config.brand_terms.find(post.text)}
+    return None
+
+
+def _brand_of(post: Post, config: ListeningConfig) -> int | None:
+    by_accounts = _brand_by_accounts(post, config)
+    if by_accounts is not None:
+        return by_accounts
+    found = config.brand_terms.find(post.text)
+    voided = {match.key for match in config.brand_exclusions.find(post.text)} if found else set()
+    brands = {brand for brand, topic in (match.key for match in found) if topic not in voided}
     return brands.pop() if len(brands) == 1 else None

@@ -13,10 +13,11 @@ from hubbub.routing.priority import prioritise
 
 @dataclass(frozen=True, slots=True)
 class QueueRule:
-    """A queue and the topics it takes."""
+    """A queue, the topics it takes, and the source classes it takes before any topic."""
 
     queue_id: int
     topic_ids: frozenset[int]
+    source_classes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,25 +29,36 @@ class RoutingConfig:
 
 
 def load_routing_config() -> RoutingConfig:
-    """Read the queues and their topics from the database."""
+    """Read the queues, their topics and their source classes from the database."""
     topics: dict[int, set[int]] = defaultdict(set)
     for queue_id, topic_id in Queue.topics.through.objects.values_list("queue_id", "topic_id"):
         topics[queue_id].add(topic_id)
     rules: dict[int, list[QueueRule]] = defaultdict(list)
     defaults: dict[int, int] = {}
-    for queue_id, brand_id, is_default in Queue.objects.values_list("id", "brand_id", "is_default"):
+    rows = Queue.objects.values_list("id", "brand_id", "is_default", "source_classes")
+    for queue_id, brand_id, is_default, classes in rows:
         if is_default:
             defaults[brand_id] = queue_id
-        if topics[queue_id]:
-            rules[brand_id].append(QueueRule(queue_id, frozenset(topics[queue_id])))
+        source_classes = frozenset(str(c) for c in classes) if isinstance(classes, list) else frozenset()
+        if topics[queue_id] or source_classes:
+            rules[brand_id].append(QueueRule(queue_id, frozenset(topics[queue_id]), source_classes))
     return RoutingConfig(rules={brand: tuple(r) for brand, r in rules.items()}, defaults=defaults)
 
 
 def choose_queue(post: Post, config: RoutingConfig) -> int | None:
-    """The first queue sharing a topic with the post, else the brand's default queue."""
+    """The first queue taking the post's source class, else the first sharing a topic, else the default.
+
+    The class comes first: a post on a rant site belongs with the people who watch rant sites (PR),
+    whatever product or problem it names.
+    """
     if post.brand_id is None:
         return None
-    for rule in config.rules.get(post.brand_id, ()):
+    rules = config.rules.get(post.brand_id, ())
+    if post.source_class:
+        for rule in rules:
+            if post.source_class in rule.source_classes:
+                return rule.queue_id
+    for rule in rules:
         if rule.topic_ids & post.topic_ids:
             return rule.queue_id
     return config.defaults.get(post.brand_id)

@@ -63,6 +63,21 @@ def test_some_posts_come_from_the_scenario_regulars() -> None:
     assert regulars <= authors
 
 
+def test_some_posts_are_published_on_the_brands_sites_with_a_page_there() -> None:
+    sites = {site.source: site for brand in DEMO_SCENARIO.brands for site in brand.sites}
+
+    sample = list(islice(posts(seed=5), 3000))
+    on_sites = [post for post in sample if post.source]
+
+    assert 100 < len(on_sites) < 400
+    assert {post.source for post in on_sites} == set(sites)
+    for post in on_sites:
+        site = sites[post.source]
+        assert (post.network, post.url) == (site.network, f"{site.url}{post.external_id.rsplit('-', 1)[1]}")
+        assert "@" not in post.text
+    assert all(post.url == "" for post in sample if not post.source)
+
+
 def test_live_stream_delivers_a_burst_at_once_then_follows_the_rate() -> None:
     batches: list[list[Post]] = []
     arrived = threading.Event()

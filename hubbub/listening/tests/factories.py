@@ -1,11 +1,11 @@
-"""Factories for topics and the terms that signal them."""
+"""Factories for topics, the terms that signal and void them, and sources."""
 
 from __future__ import annotations
 
 import factory
 
 from hubbub.core.tests.factories import BrandFactory
-from hubbub.listening.models import Topic, TopicKind, TrackedTerm
+from hubbub.listening.models import Exclusion, Source, SourceClass, SourceMatch, Topic, TopicKind, TrackedTerm
 
 
 class TopicFactory(factory.django.DjangoModelFactory):
@@ -23,3 +23,25 @@ class TrackedTermFactory(factory.django.DjangoModelFactory):
 
     topic = factory.SubFactory(TopicFactory)
     term = factory.Sequence(lambda n: f"term{n}")
+
+
+class ExclusionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Exclusion
+
+    topic = factory.SubFactory(TopicFactory)
+    term = factory.Sequence(lambda n: f"not{n}")
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    brand = factory.SubFactory(BrandFactory)
+    name = factory.Sequence(lambda n: f"Source {n}")
+    source_class = SourceClass.RANT
+    rating = 3
+    match = SourceMatch.SITE
+    pattern = factory.Sequence(lambda n: f"site{n}.example.com")
+    network = ""
+    enabled = True

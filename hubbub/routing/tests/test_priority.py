@@ -106,12 +106,35 @@ def test_every_part_together_adds_up_to_85():
     ]
 
 
+@pytest.mark.parametrize(
+    ("source_class", "rating", "expected"),
+    [
+        ("rant", 4, (20, (PriorityPart("from a rant site", 10), PriorityPart("source rated 4 of 5", 10)))),
+        ("rant", 1, (10, (PriorityPart("from a rant site", 10),))),
+        ("fan", 5, (15, (PriorityPart("source rated 5 of 5", 15),))),
+        ("competitor", 3, (5, (PriorityPart("source rated 3 of 5", 5),))),
+        ("industry", 2, (0, ())),
+        ("", 5, (0, ())),
+    ],
+)
+def test_a_rant_site_and_a_well_rated_source_add_their_points(source_class, rating, expected):
+    assert prioritise(post(source_class=source_class, source_rating=rating)) == expected
+
+
+def test_the_source_parts_come_after_the_author_and_tone():
+    parts = priority_parts(post(tier="gold", sentiment="negative", sentiment_score=-0.1, source_class="rant"))
+
+    assert [part.label for part in parts] == ["gold customer", "negative", "from a rant site"]
+
+
 posts = st.builds(
     post,
     tier=st.sampled_from(["platinum", "gold", "silver", "bronze", "", "unknown"]),
     author_followers=st.integers(min_value=0, max_value=2**31 - 1),
     sentiment=st.sampled_from(["positive", "neutral", "negative", ""]),
     sentiment_score=st.floats(min_value=-1, max_value=1),
+    source_class=st.sampled_from(["rant", "fan", "official", "industry", "competitor", "", "unknown"]),
+    source_rating=st.integers(min_value=0, max_value=5),
 )
 
 
@@ -137,3 +160,11 @@ def test_a_negative_post_never_scores_lower_than_the_same_post_neutral(any_post,
     negative = replace(any_post, sentiment="negative", sentiment_score=score)
 
     assert prioritise(negative)[0] > prioritise(neutral)[0]
+
+
+@given(posts, st.integers(min_value=1, max_value=5))
+def test_a_higher_source_rating_never_lowers_priority(any_post, rating):
+    lower = replace(any_post, source_rating=min(rating, any_post.source_rating))
+    higher = replace(any_post, source_rating=max(rating, any_post.source_rating))
+
+    assert prioritise(higher)[0] >= prioritise(lower)[0]

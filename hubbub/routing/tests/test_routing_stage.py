@@ -41,6 +41,39 @@ def test_choose_queue_takes_the_first_rule_sharing_a_topic_else_the_default(bran
     assert choose_queue(post, CONFIG) == queue_id
 
 
+CLASSED = RoutingConfig(
+    rules={
+        1: (
+            QueueRule(queue_id=10, topic_ids=frozenset({100})),
+            QueueRule(queue_id=11, topic_ids=frozenset(), source_classes=frozenset({"rant"})),
+            QueueRule(queue_id=12, topic_ids=frozenset({101}), source_classes=frozenset({"rant", "fan"})),
+        ),
+    },
+    defaults={1: 19},
+)
+
+
+@pytest.mark.parametrize(
+    ("source_class", "topic_ids", "queue_id"),
+    [
+        ("rant", {100}, 11),
+        ("rant", set(), 11),
+        ("fan", {100}, 12),
+        ("fan", set(), 12),
+        ("competitor", {100}, 10),
+        ("competitor", set(), 19),
+        ("", {101}, 12),
+        ("", {100}, 10),
+    ],
+)
+def test_choose_queue_takes_the_first_queue_of_the_source_class_before_any_topic(
+    source_class, topic_ids, queue_id
+):
+    post = PostFactory(brand_id=1, topic_ids=frozenset(topic_ids), source_class=source_class)
+
+    assert choose_queue(post, CLASSED) == queue_id
+
+
 def test_choose_queue_gives_no_queue_to_a_post_without_a_brand():
     assert choose_queue(PostFactory(brand_id=None, topic_ids=frozenset({100})), CONFIG) is None
 
@@ -71,6 +104,31 @@ def test_queues_without_topics_are_not_rules(brand_a, brand_b, queue_a, queue_b)
 
     assert load_routing_config() == RoutingConfig(
         rules={}, defaults={brand_a.id: queue_a.id, brand_b.id: queue_b.id}
+    )
+
+
+def test_queues_of_source_classes_are_rules_even_without_topics(brand_a, queue_a):
+    rants = QueueFactory(brand=brand_a, name="Rant sites", position=3, source_classes=["rant"])
+
+    assert load_routing_config().rules == {
+        brand_a.id: (QueueRule(rants.id, frozenset(), frozenset({"rant"})),)
+    }
+
+
+def test_a_rant_site_post_lands_in_the_rant_queue_with_the_reasons_in_its_parts(brand_a, queue_a):
+    battery = TopicFactory(brand=brand_a, name="Battery")
+    QueueFactory(brand=brand_a, name="Batteries", position=0, topics=[battery])
+    rants = QueueFactory(brand=brand_a, name="Rant sites", position=5, source_classes=["rant"])
+    post = PostFactory(
+        brand_id=brand_a.id, topic_ids=frozenset({battery.id}), source_class="rant", source_rating=4
+    )
+
+    [routed] = Router().route([post])
+
+    assert (routed.queue_id, routed.priority) == (rants.id, 20)
+    assert routed.priority_parts == (
+        PriorityPart("from a rant site", 10),
+        PriorityPart("source rated 4 of 5", 10),
     )
 
 

@@ -89,7 +89,10 @@ def test_a_row_shows_author_network_badges_terms_queue_and_why_of_the_priority(
     assert "@dana" in text
     assert '<span class="network network--twitter">X / Twitter</span>' in text
     assert '<span class="badge tier tier--gold" title="Customer tier">Gold</span>' in text
-    assert 'class="badge sentiment sentiment--negative" title="Sentiment score -0.62">Negative</span>' in text
+    assert (
+        '<span class="badge sentiment sentiment--negative signal" tabindex="0" '
+        'title="Sentiment score -0.62 (from -1, negative, to +1, positive)">Negative</span>'
+    ) in text
     assert '<span class="chip" title="Matched term">battery</span>' in text
     assert '<span class="chip" title="Matched term">#acmefail</span>' in text
     assert '<span class="queue-name" title="Queue">General</span>' in text
@@ -97,20 +100,108 @@ def test_a_row_shows_author_network_badges_terms_queue_and_why_of_the_priority(
     assert '<span class="tooltip__part">strongly negative <b>+20</b></span>' in text
 
 
-def test_a_row_flags_a_call_for_help_and_the_suggested_response(
+def test_a_row_flags_a_call_for_help_and_the_suggested_response_with_its_reason(
     client: Client, alice: Any, queue_a: Queue, make_post: MakePost
 ) -> None:
-    make_post(queue_a, call_for_help=True, decision="service_recovery")
+    make_post(
+        queue_a,
+        call_for_help=True,
+        decision="service_recovery",
+        analysis_why={"reasons": {"decision": "unhappy customer (complaint): fix the problem"}},
+    )
     make_post(queue_a, decision="none")
 
     text = _inbox(client, alice).content.decode()
 
-    assert text.count('title="A hidden call for help">Call for help</span>') == 1
     assert (
-        text.count('<span class="chip chip--decision" title="Suggested response">Service recovery</span>')
+        text.count('title="A hidden call for help: read it before anything else">Call for help</span>') == 1
+    )
+    assert (
+        text.count(
+            '<span class="chip chip--decision signal" tabindex="0" '
+            'title="Suggested response: unhappy customer (complaint): fix the problem">'
+            "Service recovery</span>"
+        )
         == 1
     )
-    assert text.count('title="Suggested response"') == 1
+    assert text.count('title="Suggested response') == 1
+
+
+def test_a_row_shows_each_analysis_judgement_with_why_on_hover_and_focus(
+    client: Client, alice: Any, queue_a: Queue, make_post: MakePost
+) -> None:
+    make_post(
+        queue_a,
+        language="es",
+        emotion="anger",
+        intent="complaint",
+        virality_risk=52,
+        urgency=81,
+        analysis_why={
+            "reasons": {"intent": "cue: 'no funciona'"},
+            "virality": [
+                {"label": "reach: 20,000 followers", "points": 32},
+                {"label": "angry tone", "points": 20},
+            ],
+            "urgency": [
+                {"label": "virality risk 52", "points": 41},
+                {"label": "call for help", "points": 40},
+            ],
+        },
+    )
+
+    text = _inbox(client, alice).text
+
+    assert (
+        '<span class="chip signal" tabindex="0" title="Intent: cue: &#x27;no funciona&#x27;">Complaint</span>'
+        in text
+    )
+    assert '<span class="chip signal" tabindex="0" title="Emotion read in the wording">Anger</span>' in text
+    assert (
+        '<span class="chip signal signal--medium" tabindex="0" title="Virality risk 52 of 100: '
+        'reach: 20,000 followers +32 · angry tone +20">Virality 52</span>'
+    ) in text
+    assert (
+        '<span class="chip signal signal--high" tabindex="0" title="Urgency 81 of 100: '
+        'virality risk 52 +41 · call for help +40">Urgency 81</span>'
+    ) in text
+    assert '<span class="chip signal" tabindex="0" title="Language of the post (detected)">ES</span>' in text
+
+
+def test_a_row_without_analysis_shows_no_empty_judgements(
+    client: Client, alice: Any, queue_a: Queue, make_post: MakePost
+) -> None:
+    make_post(
+        queue_a, language="", emotion="none", intent="other", virality_risk=0, urgency=0, analysis_why=[]
+    )
+
+    text = _inbox(client, alice).text
+
+    for absent in (
+        "Intent",
+        "Emotion read",
+        "Virality",
+        "Urgency",
+        "Language of the post",
+        "Suggested response",
+    ):
+        assert absent not in text
+
+
+def test_a_row_names_the_class_and_rating_of_the_source_it_was_published_on(
+    client: Client, alice: Any, queue_a: Queue, make_post: MakePost
+) -> None:
+    make_post(queue_a, source="rants.example.com", source_class="rant", source_rating=4)
+    make_post(queue_a, source='"><script>x</script>', source_class="fan", source_rating=2)
+
+    text = _inbox(client, alice).text
+
+    assert (
+        '<span class="badge signal source source--rant" tabindex="0" '
+        'title="Published on rants.example.com: rant source rated 4 of 5">Rant source</span>'
+    ) in text
+    assert 'title="Published on &quot;&gt;&lt;script&gt;x&lt;/script&gt;: fan source rated 2 of 5"' in text
+    assert "<script>x</script>" not in text
 
 
 def test_a_customer_of_another_brand_is_never_shown_on_a_row(
@@ -153,10 +244,22 @@ def test_the_inbox_issues_the_same_queries_for_one_post_and_for_fifty(
         assert response.status_code == 200
         return len(queries)
 
-    make_post(queue_a, customer_id=CustomerFactory(brand=brand_a).id)
+    def make_analysed_post() -> None:
+        make_post(
+            queue_a,
+            customer_id=CustomerFactory(brand=brand_a).id,
+            intent="complaint",
+            virality_risk=40,
+            urgency=70,
+            source_class="rant",
+            source_rating=4,
+            analysis_why={"reasons": {"intent": "cue"}, "virality": [{"label": "reach", "points": 40}]},
+        )
+
+    make_analysed_post()
     with_one = count_queries()
     for _ in range(49):
-        make_post(queue_a, customer_id=CustomerFactory(brand=brand_a).id)
+        make_analysed_post()
     with_fifty = count_queries()
 
     assert PostRecord.objects.count() == 50
