@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from hubbub.workplace import wall_views
+
+urlpatterns: list[URLPattern] = [
+    path("", wall_views.wall, name="wall"),
+    path("panels.json", wall_views.wall_panels, name="wall_panels"),
+    path("alerts/<int:alert_id>/acknowledge/", wall_views.acknowledge, name="wall_acknowledge"),
+]
