@@ -8,9 +8,11 @@ import sys
 HUBBUB_COMMANDS = {
     "demo": "run the product with demo data and a live simulated stream (SQLite, one process)",
     "serve": "run the web server (ASGI) for the Agent Workplace and the back office",
+    "poll": "run the connectors: poll brand accounts, send queued replies, process webhooks (--once)",
     "ingest": "read posts from a JSONL or CSV file into the pipeline",
     "import_crm": "import customers, products or purchases of a brand from a CSV file",
     "recompute_tiers": "recompute customers' tiers by their brand's rules (run daily, e.g. from cron)",
+    "detect_spikes": "look for volume and negative-share spikes per topic; alerts show on the wall (/wall/)",
     "api_token": "create, list or revoke personal API tokens for the REST API (/api/v1/)",
     "migrate": "create or update the database schema",
     "createsuperuser": "create an administrator for the back office",

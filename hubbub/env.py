@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 
@@ -12,6 +13,7 @@ class ConfigurationError(ValueError):
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+FERNET_KEY_BYTES = 32
 
 
 def env_str(name: str, default: str) -> str:
@@ -58,3 +60,25 @@ def env_path(name: str, default: Path) -> Path:
     """The variable as an absolute path."""
     raw = os.environ.get(name)
     return Path(raw).resolve() if raw else default
+
+
+def env_fernet_keys(name: str) -> list[str]:
+    """The variable as comma-separated Fernet keys (URL-safe base64 of 32 bytes each); [] when unset."""
+    keys = env_list(name, [])
+    for position, key in enumerate(keys, start=1):
+        try:
+            valid = len(base64.urlsafe_b64decode(key.encode("ascii"))) == FERNET_KEY_BYTES
+        except (ValueError, UnicodeEncodeError):
+            valid = False
+        if not valid:
+            # Never echo the value: it is a secret.
+            raise ConfigurationError(f"{name}: key {position} is not URL-safe base64 of 32 bytes")
+    return keys
+
+
+def env_fernet_key(name: str) -> str:
+    """The variable as one Fernet key; "" when unset."""
+    keys = env_fernet_keys(name)
+    if len(keys) > 1:
+        raise ConfigurationError(f"{name} holds one key; put earlier keys in the old-keys variable")
+    return keys[0] if keys else ""

@@ -8,7 +8,7 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 
-from hubbub.env import env_bool, env_int, env_list, env_path, env_str
+from hubbub.env import env_bool, env_fernet_key, env_fernet_keys, env_int, env_list, env_path, env_str
 
 # Lets generic Django classes be subscripted at run time (`admin.ModelAdmin[Brand]`), as the stubs expect.
 django_stubs_ext.monkeypatch()
@@ -139,6 +139,12 @@ HUBBUB_BATCH_SIZE = env_int("HUBBUB_BATCH_SIZE", 2000, minimum=1)
 HUBBUB_LIVE_POLL_SECONDS = env_int("HUBBUB_LIVE_POLL_MS", 1000, minimum=50) / 1000
 # Seconds one live-update stream stays open before the browser reconnects (and resumes by event id).
 HUBBUB_LIVE_STREAM_SECONDS = env_int("HUBBUB_LIVE_STREAM_SECONDS", 55, minimum=1)
+# Brand-account credentials (channels/secrets.py): this key encrypts, the old keys still decrypt (rotation).
+# Unset, a key derived from SECRET_KEY is used (see docs/operations.md, "Connectors").
+HUBBUB_CREDENTIALS_KEY = env_fernet_key("HUBBUB_CREDENTIALS_KEY")
+HUBBUB_CREDENTIALS_OLD_KEYS = env_fernet_keys("HUBBUB_CREDENTIALS_OLD_KEYS")
+# Web pages allowed to embed the demo's chat widget (`hubbub demo` seeds Acme's chat account with them).
+HUBBUB_CHAT_ORIGINS = env_list("HUBBUB_CHAT_ORIGINS", [])
 
 LOGGING = {
     "version": 1,

@@ -8,17 +8,22 @@ from ninja import NinjaAPI
 
 from hubbub.api.auth import API_AUTH
 from hubbub.api.crm import router as crm_router
+from hubbub.api.cti import router as cti_router
 
 api = NinjaAPI(
     title="hubbub API",
     version="1",
-    description="The CRM API: customers, their timelines, merges and data-subject rights.",
+    description=(
+        "The CRM API (customers, their timelines, merges and data-subject rights) and the CTI API "
+        "(call events from a telephone system, answered with the caller's customer card)."
+    ),
     auth=API_AUTH,
     urls_namespace="api",
     # django-ninja's docs page loads Swagger UI from a CDN; hubbub serves nothing from one.
     docs_url=None,
 )
 api.add_router("/customers", crm_router)
+api.add_router("/cti", cti_router)
 
 
 def _without_login_redirect(pattern: URLPattern | URLResolver) -> URLPattern | URLResolver:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from hubbub.api import webhooks
+
+app_name = "hooks"
+urlpatterns: list[URLPattern] = [
+    path("<str:network>/<int:channel_id>/", webhooks.receive, name="receive"),
+]

@@ -95,9 +95,17 @@ class Outbound(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # When a sender took it (a claim older than a few minutes belongs to a crashed sender), and
+    # when a failed attempt may be retried (the rate budget's back-off).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "created_at"], name="channels_outbound_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="channels_outbound_status_idx"),
+            # The loop guard looks up incoming posts by the ids our sent messages got.
+            models.Index(fields=["external_id"], name="channels_outbound_external_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key} ({self.status})"
@@ -135,3 +143,36 @@ class ChatSession(models.Model):
 
     def __str__(self) -> str:
         return self.thread_id
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be processed"
+    DONE = "done", "Processed"
+    FAILED = "failed", "Could not be processed"
+
+
+class WebhookDelivery(models.Model):
+    """A verified request a network pushed: kept until processed, its digest for a day against replays."""
+
+    channel = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="deliveries")
+    digest = models.CharField(max_length=64, unique=True)  # sha256 of the channel id and the body
+    received_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    # The request as the network's parser needs it; emptied once processed (it holds personal data).
+    method = models.CharField(max_length=8, default="POST")
+    path = models.CharField(max_length=200, default="")
+    query = models.JSONField(default=dict)
+    headers = models.JSONField(default=dict)
+    body = models.BinaryField(default=b"")
+    posts = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=MAX_ERROR_CHARS, blank=True, default="")
+
+    class Meta:
+        verbose_name_plural = "webhook deliveries"
+        indexes = [
+            models.Index(fields=["status", "id"], name="channels_delivery_status_idx"),
+            models.Index(fields=["received_at"], name="channels_delivery_received_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}:{self.digest[:12]}"

@@ -15,7 +15,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 
@@ -49,9 +49,13 @@ def _retry_after(headers: Mapping[str, str], now: float) -> float | None:
     if seconds is not None:
         return max(0.0, seconds)
     try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - now) if value else None
+        when = parsedate_to_datetime(value) if value else None
     except (TypeError, ValueError):
         return None
+    if when is None:
+        return None
+    # RFC 5322 reads "-0000" as "zone unknown" and Python returns a naive time; HTTP dates are UTC.
+    return max(0.0, (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp() - now)
 
 
 def _meta_usage(headers: Mapping[str, str]) -> tuple[int | None, float | None]:

@@ -1,4 +1,8 @@
-"""Demo data: two brands, their accounts, topics, queues, people and customers. Generated, idempotent.
+"""Demo data: two brands, their accounts, topics, sources, queues, people, customers. Generated, idempotent.
+
+Each brand's sites from the simulator's scenario are seeded as classed sources (a rant site, a fan
+site, a competitor's community, an industry newsletter), and a "Rant sites" queue takes the posts
+published on rant sites.
 
 Acme's regulars get a full customer 360 (addresses, products, purchases with a subscription,
 invoices with some paid late, notes, calls and surveys), and a near-duplicate of Priya Raman waits
@@ -35,7 +39,8 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from hubbub.channels.simulator import DEMO_SCENARIO, BrandScript, Persona, Scenario
+from hubbub.channels.models import ChannelAccount
+from hubbub.channels.simulator import DEMO_SCENARIO, BrandScript, Persona, Scenario, SiteScript
 from hubbub.core.models import Brand, BrandAccount, Membership, Role
 from hubbub.core.networks import Network
 from hubbub.crm.facts import InvoiceFact
@@ -53,7 +58,7 @@ from hubbub.crm.models import (
     Purchase,
 )
 from hubbub.crm.reliability import payment_reliability
-from hubbub.listening.models import Topic, TopicKind, TrackedTerm
+from hubbub.listening.models import Source, SourceClass, SourceMatch, Topic, TopicKind, TrackedTerm
 from hubbub.routing.models import Queue
 
 LOGIN_FILE = "demo-login.json"
@@ -114,7 +119,7 @@ def load_or_create_login(path: Path) -> tuple[DemoLogin, bool]:
 
 
 def seed_demo_data(scenario: Scenario = DEMO_SCENARIO) -> DemoLogin:
-    """Create (or reuse) the demo brands, listening, queues, customers and users."""
+    """Create (or reuse) the demo brands, listening, sources, queues, customers and users."""
     login, is_new = load_or_create_login(login_path())
     with transaction.atomic():
         brands = {script.slug: _seed_brand(script) for script in scenario.brands}
@@ -123,6 +128,7 @@ def seed_demo_data(scenario: Scenario = DEMO_SCENARIO) -> DemoLogin:
             _seed_user(user, brands, login.password, reset_password=is_new)
         if "acme" in brands:
             _seed_customer_360(brands["acme"], [c for c in customers if c.brand_id == brands["acme"].id])
+            _seed_chat_account(brands["acme"])
     return login
 
 
@@ -137,7 +143,40 @@ def _seed_brand(script: BrandScript) -> Brand:
     _seed_queue(brand, "Complaints", 0, [issues])
     _seed_queue(brand, "Sales", 1, [*products, *rivals])
     _seed_queue(brand, "General", 2, [], is_default=True)
+    for site in script.sites:
+        _seed_source(brand, site)
+    if script.sites:
+        _seed_queue(brand, "Rant sites", 3, [], source_classes=[SourceClass.RANT])
     return brand
+
+
+def _seed_chat_account(brand: Brand) -> None:
+    """A web-chat account whose widget may be embedded on the pages in HUBBUB_CHAT_ORIGINS."""
+    account, _ = BrandAccount.objects.get_or_create(
+        network=Network.CHAT, handle=f"{brand.slug}-web", defaults={"brand": brand}
+    )
+    wanted = {
+        "allowed_origins": list(settings.HUBBUB_CHAT_ORIGINS),
+        "greeting": f"Hi! {brand.name} support here.",
+    }
+    channel, created = ChannelAccount.objects.get_or_create(account=account, defaults={"settings": wanted})
+    if not created and channel.settings.get("allowed_origins") != wanted["allowed_origins"]:
+        channel.settings = {**channel.settings, "allowed_origins": wanted["allowed_origins"]}
+        channel.save(update_fields=["settings"])
+
+
+def _seed_source(brand: Brand, site: SiteScript) -> None:
+    match = SourceMatch.COMMUNITY if "/" in site.source else SourceMatch.SITE
+    Source.objects.get_or_create(
+        brand=brand,
+        name=site.name,
+        defaults={
+            "source_class": site.source_class,
+            "rating": site.rating,
+            "match": match,
+            "pattern": site.source,
+        },
+    )
 
 
 def _seed_topic(brand: Brand, name: str, kind: str, terms: list[str]) -> Topic:
@@ -148,10 +187,18 @@ def _seed_topic(brand: Brand, name: str, kind: str, terms: list[str]) -> Topic:
 
 
 def _seed_queue(
-    brand: Brand, name: str, position: int, topics: list[Topic], *, is_default: bool = False
+    brand: Brand,
+    name: str,
+    position: int,
+    topics: list[Topic],
+    *,
+    is_default: bool = False,
+    source_classes: list[str] | None = None,
 ) -> None:
     queue, _ = Queue.objects.get_or_create(
-        brand=brand, name=name, defaults={"position": position, "is_default": is_default}
+        brand=brand,
+        name=name,
+        defaults={"position": position, "is_default": is_default, "source_classes": source_classes or []},
     )
     queue.topics.add(*topics)
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from hubbub.workplace import channel_views
+
+urlpatterns: list[URLPattern] = [
+    path("", channel_views.channels_page, name="channels"),
+]

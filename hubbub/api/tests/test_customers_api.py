@@ -316,6 +316,7 @@ def test_serves_the_openapi_document_listing_every_endpoint(alice):
 
     paths = response.json()["paths"]
     assert sorted((path, sorted(methods)) for path, methods in paths.items()) == [
+        ("/api/v1/cti/events", ["post"]),
         ("/api/v1/customers", ["get"]),
         ("/api/v1/customers/{customer_id}", ["get"]),
         ("/api/v1/customers/{customer_id}/erase", ["post"]),

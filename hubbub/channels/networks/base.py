@@ -42,7 +42,8 @@ class AccountConfig:
     handle: str
     external_id: str = ""
     settings: Mapping[str, Any] = field(default_factory=dict)
-    secrets: Mapping[str, str] = field(default_factory=dict)
+    # Left out of repr(): a logged or printed config must not show credentials.
+    secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def budget_key(self) -> str:

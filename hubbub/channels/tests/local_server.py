@@ -60,7 +60,8 @@ class LocalServer:
         self.routes: dict[tuple[str, str], Route] = {}
         self.requests: list[Received] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: stopping waits for it, and every test stops a server.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:

@@ -27,6 +27,8 @@ from hubbub.crm.suggestions import normalise_email, normalise_phone
 # The customer field an author on a contact channel is matched with, and how it is normalised.
 CONTACT_FIELDS: dict[str, tuple[str, Callable[[str], str]]] = {
     Network.EMAIL: ("email", normalise_email),
+    # A chat visitor's author id is the email they gave (or chat:<thread> when they gave none).
+    Network.CHAT: ("email", normalise_email),
     Network.PHONE: ("phone", normalise_phone),
 }
 Author = tuple[str, str]  # (external id, handle)

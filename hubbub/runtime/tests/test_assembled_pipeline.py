@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hubbub.core.models import PostRecord
+from hubbub.core.posts import Post
 from hubbub.core.tests.factories import BrandAccountFactory
 from hubbub.crm.models import Customer, Identity
 from hubbub.listening.models import TopicKind
-from hubbub.listening.tests.factories import TopicFactory, TrackedTermFactory
+from hubbub.listening.tests.factories import SourceFactory, TopicFactory, TrackedTermFactory
 from hubbub.pipeline.runner import BatchResult, Pipeline
 from hubbub.pipeline.tests.factories import PostFactory
 from hubbub.routing.tests.factories import QueueFactory
@@ -227,3 +228,43 @@ def test_the_stored_post_carries_the_analysis_and_why(desk, time_machine):
     assert [part["label"] for part in row.analysis_why["urgency"]] == [
         "virality risk 52", "call for help", "intent: complaint", "tone: 100% negative",
     ]  # fmt: skip
+
+
+def test_a_post_on_a_rant_site_goes_to_the_rant_queue_before_its_topics_queue(desk):
+    SourceFactory(brand=desk.a, name="Rants", pattern="rants.example.com", rating=4)
+    rants = QueueFactory(brand=desk.a, name="Rant sites", position=9, source_classes=["rant"])
+    post = PostFactory(external_id="r1", url="https://www.rants.example.com/t/1", text=COMPLAINT)
+
+    build_pipeline().process([post])
+
+    row = PostRecord.objects.get(external_id="r1")
+    assert (row.queue_id, row.source_class, row.source_rating, row.matched_terms) == (
+        rants.id,
+        "rant",
+        4,
+        ["battery"],
+    )
+    assert row.priority_parts[-2:] == [
+        {"label": "from a rant site", "points": 10},
+        {"label": "source rated 4 of 5", "points": 10},
+    ]
+
+
+def test_posts_in_a_language_the_brand_does_not_listen_to_are_kept_only_through_its_accounts(desk):
+    brand = TopicFactory(brand=desk.a, name="Acme itself", kind=TopicKind.BRAND, languages="en")
+    TrackedTermFactory(topic=brand, term="Acme")
+    batch: list[Post] = [
+        PostFactory(external_id="en", text="My Acme phone has not worked since yesterday, I need help"),
+        PostFactory(external_id="es", text="Mi teléfono Acme no funciona desde ayer, necesito ayuda urgente"),
+        PostFactory(
+            external_id="es-mention", text="@AcmeCare mi teléfono Acme no funciona desde ayer, ayuda"
+        ),
+    ]
+
+    result = build_pipeline().process(batch)
+
+    assert result == BatchResult(received=3, stored=2, unassigned=1)
+    rows = PostRecord.objects.order_by("external_id").values_list(
+        "external_id", "language", "brand_id", "matched_terms"
+    )
+    assert list(rows) == [("en", "en", desk.a.id, ["Acme"]), ("es-mention", "es", desk.a.id, [])]

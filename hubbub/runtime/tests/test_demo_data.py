@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from pytest_django.fixtures import Settings
 
+from hubbub.channels.models import ChannelAccount
 from hubbub.channels.simulator import posts
 from hubbub.core.models import Brand, BrandAccount, Membership, PostRecord
 from hubbub.crm.models import (
@@ -24,7 +25,7 @@ from hubbub.crm.models import (
     Product,
     Purchase,
 )
-from hubbub.listening.models import Topic, TrackedTerm
+from hubbub.listening.models import Source, Topic, TrackedTerm
 from hubbub.routing.models import Queue
 from hubbub.runtime.assembly import build_pipeline
 from hubbub.runtime.demo_data import seed_demo_data
@@ -44,18 +45,33 @@ def var_dir(settings: Settings, tmp_path: Path) -> Path:
 
 def counts() -> dict[str, int]:
     models = (
-        Brand, BrandAccount, Topic, TrackedTerm, Queue, Membership, Customer, Identity, User,
-        Address, Product, Purchase, Invoice, Note, Interaction, MergeSuggestion,
+        Brand, BrandAccount, ChannelAccount, Topic, TrackedTerm, Source, Queue, Membership, Customer,
+        Identity, User, Address, Product, Purchase, Invoice, Note, Interaction, MergeSuggestion,
     )  # fmt: skip
     return {model.__name__: model.objects.count() for model in models}
+
+
+def test_seeds_acme_a_web_chat_account_allowing_the_configured_origins(settings) -> None:
+    settings.HUBBUB_CHAT_ORIGINS = ["https://shop.example"]
+    seed_demo_data()
+    settings.HUBBUB_CHAT_ORIGINS = ["https://shop.example", "https://help.example"]
+    seed_demo_data()
+
+    channel = ChannelAccount.objects.get()
+    assert (channel.account.brand.slug, channel.account.network, channel.account.handle) == (
+        "acme",
+        "chat",
+        "acme-web",
+    )
+    assert channel.settings["allowed_origins"] == ["https://shop.example", "https://help.example"]
 
 
 def test_seeds_two_brands_with_accounts_topics_queues_people_and_customers() -> None:
     seed_demo_data()
 
     assert counts() == {
-        "Brand": 2, "BrandAccount": 8, "Topic": 12, "TrackedTerm": 22, "Queue": 6,
-        "Membership": 5, "Customer": 8, "Identity": 8, "User": 4,
+        "Brand": 2, "BrandAccount": 9, "ChannelAccount": 1, "Topic": 12, "TrackedTerm": 22, "Source": 6,
+        "Queue": 8, "Membership": 5, "Customer": 8, "Identity": 8, "User": 4,
         "Address": 3, "Product": 3, "Purchase": 7, "Invoice": 18, "Note": 4, "Interaction": 7,
         "MergeSuggestion": 1,
     }  # fmt: skip
@@ -65,8 +81,19 @@ def test_seeds_two_brands_with_accounts_topics_queues_people_and_customers() -> 
     ]
     acme_queues = Queue.objects.filter(brand__slug="acme")
     assert list(acme_queues.values_list("name", "is_default")) == [
-        ("Complaints", False), ("Sales", False), ("General", True),
+        ("Complaints", False), ("Sales", False), ("General", True), ("Rant sites", False),
     ]  # fmt: skip
+    assert list(acme_queues.values_list("source_classes", flat=True)) == [[], [], [], ["rant"]]
+    assert list(
+        Source.objects.filter(brand__slug="acme").values_list(
+            "name", "source_class", "rating", "match", "pattern"
+        )
+    ) == [
+        ("Acme Fans", "fan", 3, "site", "acmefans.example.org"),
+        ("Acme Sucks forum", "rant", 4, "site", "acmesucks.example.com"),
+        ("Initech community", "competitor", 2, "site", "community.initech.example.com"),
+        ("r/acmesucks", "rant", 3, "community", "r/acmesucks"),
+    ]
     assert set(
         Queue.objects.get(brand__slug="acme", name="Complaints").topics.values_list("name", flat=True)
     ) == {"Service issues"}
@@ -89,7 +116,7 @@ def test_seeds_the_cast_with_their_roles_and_queues() -> None:
         ("admin", "acme", "admin"), ("admin", "globex", "admin"),
     }  # fmt: skip
     assert set(User.objects.get(username="alice").queues.values_list("brand__slug", "name")) == {
-        ("acme", "Complaints"), ("acme", "Sales"), ("acme", "General"),
+        ("acme", "Complaints"), ("acme", "Sales"), ("acme", "General"), ("acme", "Rant sites"),
     }  # fmt: skip
     assert not User.objects.get(username="charlie").queues.filter(brand__slug="acme").exists()
     admin = User.objects.get(username="admin")
@@ -163,6 +190,25 @@ def test_simulated_posts_reach_the_demo_queues_with_their_customers_tiers() -> N
     assert {
         post.priority_parts[0]["label"] for post in PostRecord.objects.filter(customer_id=platinum.id)
     } == {"platinum customer"}
+
+
+def test_simulated_posts_on_rant_sites_reach_the_rant_queue_with_their_class_and_rating() -> None:
+    seed_demo_data()
+
+    build_pipeline().process(list(islice(posts(seed=3), 1500)))
+
+    rants = Queue.objects.get(brand__slug="acme", name="Rant sites")
+    on_rant_sites = PostRecord.objects.filter(brand__slug="acme", source_class="rant")
+    assert on_rant_sites.exists()
+    assert set(on_rant_sites.values_list("queue_id", flat=True)) == {rants.id}
+    assert set(on_rant_sites.values_list("source", "source_rating")) == {
+        ("acmesucks.example.com", 4),
+        ("r/acmesucks", 3),
+    }
+    assert all({"label": "from a rant site", "points": 10} in post.priority_parts for post in on_rant_sites)
+    fans = PostRecord.objects.filter(brand__slug="acme", source="acmefans.example.org")
+    assert set(fans.values_list("source_class", "source_rating")) == {("fan", 3)}
+    assert PostRecord.objects.filter(brand__slug="globex", source_class="industry").exists()
 
 
 def test_acmes_regulars_have_a_customer_360_and_priya_a_suggested_duplicate() -> None:

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from hubbub.channels.simulator import LiveStream
 from hubbub.runtime.assembly import build_pipeline
+from hubbub.runtime.background import BackgroundJobs
 from hubbub.runtime.demo_data import DemoLogin, login_path, seed_demo_data
 from hubbub.runtime.server import run_server
 
@@ -52,10 +53,13 @@ class Command(BaseCommand):
                 build_pipeline().process, rate=options["rate"], seed=seed, max_batch=STREAM_BATCH
             )
             stream.start()
+        jobs = BackgroundJobs()
+        jobs.start()
         self._welcome(login, f"http://{options['host']}:{options['port']}/", options, stream is not None)
         try:
             run_server(options["host"], options["port"])
         finally:
+            jobs.stop()
             if stream is not None:
                 stream.stop()
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from hubbub.runtime.background import BackgroundJobs
 from hubbub.runtime.server import run_server
 
 
@@ -49,11 +50,27 @@ class Command(BaseCommand):
             choices=["critical", "error", "warning", "info", "debug"],
             help="The server's log level (default: %(default)s; info logs every request).",
         )
+        parser.add_argument(
+            "--no-connectors",
+            action="store_true",
+            help="Do not poll networks, send replies or process webhooks here (run `hubbub poll` instead).",
+        )
+        parser.add_argument(
+            "--no-spike-watch",
+            action="store_true",
+            help="Do not look for spikes here (run `hubbub detect_spikes --every 15` instead).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:  # noqa: ARG002 (Django's signature)
         host, port = options["host"], options["port"]
+        jobs = BackgroundJobs(connectors=not options["no_connectors"], spikes=not options["no_spike_watch"])
         self.stdout.write(f"hubbub is serving on http://{_url_host(host)}:{port}/ (Ctrl-C to stop)")
-        run_server(host, port, workers=options["workers"], log_level=options["log_level"])
+        self.stdout.write(f"in the background: {jobs.describe()}")
+        jobs.start()
+        try:
+            run_server(host, port, workers=options["workers"], log_level=options["log_level"])
+        finally:
+            jobs.stop()
 
 
 def _url_host(host: str) -> str:

@@ -1,0 +1,1 @@
+"""Email: IMAP in, SMTP out, threads by Message-ID/References, attachments kept content-addressed."""

@@ -1,0 +1,1 @@
+"""Facebook Pages: feed and Messenger webhooks, Graph API polling fallback, replies and private replies."""
