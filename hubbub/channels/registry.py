@@ -7,14 +7,17 @@ docs/adding-a-network.md), and a typo fails at import time.
 from __future__ import annotations
 
 from hubbub.channels.networks.base import NetworkSpec
+from hubbub.channels.networks.bluesky.connector import SPEC as BLUESKY
 from hubbub.channels.networks.chat.connector import SPEC as CHAT
 from hubbub.channels.networks.email.connector import SPEC as EMAIL
 from hubbub.channels.networks.facebook.connector import SPEC as FACEBOOK
+from hubbub.channels.networks.mastodon.connector import SPEC as MASTODON
 from hubbub.channels.networks.phone.connector import SPEC as PHONE
+from hubbub.channels.networks.rss.connector import SPEC as RSS
 from hubbub.channels.networks.twitter.connector import SPEC as TWITTER
 
 NETWORKS: dict[str, NetworkSpec] = {
-    str(spec.network): spec for spec in (TWITTER, FACEBOOK, EMAIL, CHAT, PHONE)
+    str(spec.network): spec for spec in (TWITTER, FACEBOOK, MASTODON, BLUESKY, RSS, EMAIL, CHAT, PHONE)
 }
 
 

@@ -18,7 +18,9 @@ from hubbub.routing.stage import Router
 
 
 def build_pipeline() -> Pipeline:
-    """ingest → normalise → dedupe → listen → analyse → resolve customer → prioritise and route → store."""
+    """normalise → dedupe → assign brand → mark our own posts → match terms and sources → analyse →
+    drop topics in unlistened languages → resolve customer → prioritise and route → count per topic →
+    store."""
     listener = Listener()
     analysis = AnalysisStage()
     resolver = CustomerResolver()

@@ -1,0 +1,1 @@
+"""Mastodon (and API-compatible fediverse servers): mentions, hashtags, replies and direct messages."""
