@@ -1,9 +1,10 @@
 """The analyser: every model loaded once, applied to a whole micro-batch of texts at a time.
 
-Language (py3langid, batched), tracked terms (through the matcher the caller passes in), and six
+Language (py3langid's model, batched), tracked terms (through the matcher the caller passes in), and six
 linear heads over one shared hashed feature matrix (sentiment, emotion, irony, offensive, hate,
-customer service) scored in a single sparse matrix product; then the pure policies: intent and call
-for help, the RightNow decision, virality risk and urgency, each with its reason.
+customer service) scored in a single sparse matrix product; then the pure policies, each over the whole
+batch at once: intent and call for help, the RightNow decision, virality risk and urgency, each with
+its reason.
 """
 
 from __future__ import annotations
@@ -11,122 +12,56 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
-from hubbub.analysis.decision import NONE, Signals, decide_response
-from hubbub.analysis.heads import MODELS_DIR, FloatArray, LinearHead, load_features, softmax
-from hubbub.analysis.intent import OTHER, IntentSignals, classify_intent, find_cues
+from hubbub.analysis.cues import find_cues
+from hubbub.analysis.decision import BatchSignals, decide_responses
+from hubbub.analysis.heads import (
+    MODELS_DIR,
+    FloatArray,
+    LinearHead,
+    load_features,
+    relative_to_last,
+    softmax_relative_to_last,
+)
+from hubbub.analysis.intent import SERVICE_KINDS, IntentInputs, Intents, classify_intents
 from hubbub.analysis.language import LanguageIdentifier, language_identifier
-from hubbub.analysis.text_checks import check_text
-from hubbub.analysis.urgency import UrgencyInputs, score_urgency
-from hubbub.analysis.virality import Engagement, Risk, level_of, score_virality
+from hubbub.analysis.results import Analysis, AnalysisBatch, Columns, rejected_analysis
+from hubbub.analysis.text_checks import check_texts
+from hubbub.analysis.urgency import score_urgencies
+from hubbub.analysis.virality import Engagement, levels_of, negative_percents, score_viralities
 from hubbub.core.posts import MAX_TEXT_CHARS
 
+__all__ = ["HEADS", "Analyser", "Analysis", "AnalysisBatch", "rejected_analysis"]
+
 HEADS = ("sentiment", "emotion", "irony", "offensive", "hate", "service")
-_NO_RISK = Risk(0, level_of(0), ())
+Float64Array = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
-class Analysis:
-    """Everything the analysis says about one post, each judgement with its reason."""
+class _HeadColumns:
+    """What the policies read from the heads, for every post: labels and chances rounded to 4 places."""
 
-    language: str
-    sentiment: str
-    sentiment_score: float  # P(positive) - P(negative), from -1 to 1
-    emotion: str
-    emotion_score: float
-    intent: str
-    intent_reason: str
-    decision: str
-    decision_reason: str
-    call_for_help: bool
-    call_for_help_score: float
-    irony: float
-    offensive: float
-    virality_risk: Risk
-    urgency: Risk
-    matched_terms: tuple[str, ...] = ()
-    rejected: str = ""  # why the text was not analysed ("" when it was)
-    note: str = ""  # what was done to analyse it (e.g. truncated)
-
-    def as_json(self) -> dict[str, Any]:
-        """A flat JSON-ready dict (the `hubbub analyze` line): each label under the issue's field name,
-        its score and reason beside it."""
-        return {
-            "language": self.language,
-            "sentiment": self.sentiment,
-            "sentiment_score": self.sentiment_score,
-            "emotion": self.emotion,
-            "emotion_score": self.emotion_score,
-            "intent": self.intent,
-            "intent_reason": self.intent_reason,
-            "decision": self.decision,
-            "decision_reason": self.decision_reason,
-            "call_for_help": self.call_for_help,
-            "call_for_help_score": self.call_for_help_score,
-            "irony": self.irony,
-            "offensive": self.offensive,
-            "virality_risk": self.virality_risk.score,
-            "virality_level": self.virality_risk.level,
-            "virality_parts": _parts_json(self.virality_risk),
-            "urgency": self.urgency.score,
-            "urgency_level": self.urgency.level,
-            "urgency_parts": _parts_json(self.urgency),
-            "matched_terms": list(self.matched_terms),
-            "rejected": self.rejected or None,
-            "note": self.note or None,
-        }
-
-
-def _parts_json(risk: Risk) -> list[dict[str, Any]]:
-    return [{"label": part.label, "points": part.points} for part in risk.parts]
-
-
-class _Heads(NamedTuple):
-    """One post's head outputs, as the policies read them."""
-
-    sentiment: str
-    negative: float
-    positive: float
-    emotion: str
-    emotion_score: float
-    irony: float
-    offensive: float
-    hate: float
-    help_score: float
-    service: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Post:
-    """What the per-post policies read besides the heads' probabilities."""
-
-    text: str
-    language: str
-    cues: frozenset[str]
-    followers: int
-    engagement: Engagement
-    note: str
+    sentiment: npt.NDArray[np.int64]
+    negative: Float64Array
+    positive: Float64Array
+    emotion: npt.NDArray[np.int64]
+    emotion_score: Float64Array
+    irony: Float64Array
+    offensive: Float64Array
+    hate: Float64Array
+    help_score: Float64Array
+    service: npt.NDArray[np.int64]  # an index into SERVICE_KINDS
 
 
 def _no_terms(_text: str) -> tuple[str, ...]:
     return ()
 
 
-def rejected_analysis(reason: str) -> Analysis:
-    """The documented result for a text that cannot be analysed: neutral, no action, and why."""
-    return Analysis(
-        language="", sentiment="neutral", sentiment_score=0.0, emotion="", emotion_score=0.0,
-        intent=OTHER, intent_reason=reason, decision=NONE, decision_reason=f"not analysed: {reason}",
-        call_for_help=False, call_for_help_score=0.0, irony=0.0, offensive=0.0,
-        virality_risk=_NO_RISK, urgency=_NO_RISK, rejected=reason,
-    )  # fmt: skip
-
-
 class Analyser:
-    """All analysis models, loaded once; `analyse_texts` runs them over a micro-batch."""
+    """All analysis models, loaded once; `analyse` runs them over a micro-batch."""
 
     def __init__(
         self,
@@ -137,11 +72,12 @@ class Analyser:
         self.features = load_features(models)
         heads = [LinearHead.load(task, models) for task in HEADS]
         self.labels = {head.task: head.labels for head in heads}
-        self._weights = self.features.fold_idf(np.hstack([head.weights for head in heads]))
-        self._bias = np.concatenate([head.bias for head in heads])
-        ends = np.cumsum([len(head.labels) for head in heads])
+        relative = [relative_to_last(head) for head in heads]
+        self._weights = self.features.fold_idf(np.hstack([weights for weights, _ in relative]))
+        self._bias = np.concatenate([bias for _, bias in relative])
+        ends = np.cumsum([len(head.labels) - 1 for head in heads])
         self._columns = {
-            head.task: slice(end - len(head.labels), end) for head, end in zip(heads, ends, strict=True)
+            head.task: slice(end - len(head.labels) + 1, end) for head, end in zip(heads, ends, strict=True)
         }
         self.languages = languages or language_identifier()
         # Tracked terms belong to listening, a sibling package: the caller passes its matcher in.
@@ -150,7 +86,7 @@ class Analyser:
     def probabilities(self, texts: list[str]) -> dict[str, FloatArray]:
         """Each head's label probabilities for each text (texts x labels)."""
         scores = self.features.scores(texts, self._weights) + self._bias
-        return {task: softmax(scores[:, columns]) for task, columns in self._columns.items()}
+        return {task: softmax_relative_to_last(scores[:, columns]) for task, columns in self._columns.items()}
 
     def analyse_texts(
         self,
@@ -158,79 +94,78 @@ class Analyser:
         followers: Sequence[int] | None = None,
         engagement: Sequence[Engagement] | None = None,
     ) -> list[Analysis]:
-        """One analysis per text, in order; bad texts get `rejected_analysis` and never stop the batch."""
-        checks = [check_text(text, MAX_TEXT_CHARS) for text in texts]
-        usable = [i for i, check in enumerate(checks) if not check.rejected]
-        clean = [checks[i].text for i in usable]
-        results = [rejected_analysis(check.rejected) if check.rejected else None for check in checks]
-        if not clean:
-            return [rejected_analysis(check.rejected) for check in checks]
-        heads = self._head_values(self.probabilities(clean))
-        languages = self.languages.identify(clean)
-        cues = find_cues(clean)
-        for row, index in enumerate(usable):
-            post = _Post(
-                clean[row],
-                languages[row],
-                cues[row],
-                followers[index] if followers else 0,
-                engagement[index] if engagement else Engagement(),
-                checks[index].note,
+        """One `Analysis` per text, in order (see `analyse`)."""
+        return self.analyse(texts, followers, engagement).analyses()
+
+    def analyse(
+        self,
+        texts: Sequence[str],
+        followers: Sequence[int] | None = None,
+        engagement: Sequence[Engagement] | None = None,
+    ) -> AnalysisBatch:
+        """Every field for every text, computed for the whole batch at once; bad texts are rejected with
+        a reason and never stop the batch."""
+        checked = check_texts(texts, MAX_TEXT_CHARS)
+        analysed = [index for index, reason in enumerate(checked.rejected) if not reason]
+        clean = [checked.texts[index] for index in analysed]
+        reach = np.array([followers[index] for index in analysed] if followers else [0] * len(clean))
+        reactions = [engagement[index] for index in analysed] if engagement else [Engagement()] * len(clean)
+        return AnalysisBatch(
+            checked.rejected, checked.notes, analysed, self._columns_of(clean, reach, reactions)
+        )
+
+    def _columns_of(
+        self, texts: list[str], followers: npt.NDArray[np.int64], engagement: list[Engagement]
+    ) -> Columns:
+        heads = self._head_columns(texts)
+        intents = classify_intents(
+            IntentInputs(
+                find_cues(texts), heads.sentiment == self._sentiment("negative"),
+                heads.sentiment == self._sentiment("positive"), heads.positive, heads.help_score,
+                heads.service, heads.offensive, heads.hate,
             )
-            results[index] = self._analyse_one(post, heads[row])
-        return [result for result in results if result is not None]
+        )  # fmt: skip
+        negative = negative_percents(heads.negative)
+        weighted = np.array([reactions.weighted for reactions in engagement], dtype=np.float64)
+        virality = score_viralities(followers.astype(np.int64), weighted, negative)
+        urgency = score_urgencies(virality, intents.call_for_help, intents.label, negative)
+        return Columns(
+            self.labels["sentiment"], self.labels["emotion"], self.languages.identify(texts),
+            heads.sentiment, np.round(heads.positive - heads.negative, 4), heads.negative, heads.positive,
+            heads.emotion, heads.emotion_score, intents.label, intents.abuse, intents.call_for_help,
+            heads.help_score, self._decisions(heads, intents), heads.irony, heads.offensive,
+            followers.astype(np.int64), engagement, virality, levels_of(virality), urgency,
+            levels_of(urgency), [self.find_terms(text) for text in texts],
+        )  # fmt: skip
 
-    def _head_values(self, probabilities: dict[str, FloatArray]) -> list[_Heads]:
-        """What the policies read from the heads, for every row at once (labels, rounded chances)."""
+    def _decisions(self, heads: _HeadColumns, intents: Intents) -> npt.NDArray[np.int64]:
+        return decide_responses(
+            BatchSignals(
+                intents.label, heads.sentiment == self._sentiment("negative"),
+                heads.sentiment == self._sentiment("positive"),
+                heads.emotion == self.labels["emotion"].index("anger"), heads.emotion_score, heads.irony,
+                heads.offensive, intents.call_for_help,
+            )
+        )  # fmt: skip
 
-        def label(task: str, choices: FloatArray) -> list[str]:
-            return [self.labels[task][best] for best in choices.argmax(axis=1).tolist()]
+    def _sentiment(self, label: str) -> int:
+        return self.labels["sentiment"].index(label)
 
-        def chance(task: str, name: str) -> list[float]:
-            column = probabilities[task][:, self.labels[task].index(name)]
-            return [float(value) for value in np.round(column.astype(np.float64), 4).tolist()]
+    def _head_columns(self, texts: list[str]) -> _HeadColumns:
+        """What the policies read from the heads, for every text at once."""
+        probabilities = self.probabilities(texts)
 
-        service = probabilities["service"]
-        wanted = [self.labels["service"].index(name) for name in ("request", "complaint", "contact")]
+        def chance(task: str, name: str) -> Float64Array:
+            column = probabilities[task][:, self.labels[task].index(name)].astype(np.float64)
+            rounded: Float64Array = np.round(column, 4)
+            return rounded
+
+        service = probabilities["service"][:, [self.labels["service"].index(kind) for kind in SERVICE_KINDS]]
         emotion = probabilities["emotion"]
-        return [
-            _Heads(*values)
-            for values in zip(
-                label("sentiment", probabilities["sentiment"]),
-                chance("sentiment", "negative"),
-                chance("sentiment", "positive"),
-                label("emotion", emotion),
-                np.round(emotion.max(axis=1).astype(np.float64), 4).tolist(),
-                chance("irony", "irony"),
-                chance("offensive", "offensive"),
-                chance("hate", "hate"),
-                [round(1.0 - value, 4) for value in chance("service", "chatter")],
-                [("request", "complaint", "contact")[i] for i in service[:, wanted].argmax(axis=1).tolist()],
-                strict=True,
-            )
-        ]
-
-    def _analyse_one(self, post: _Post, heads: _Heads) -> Analysis:
-        intent = classify_intent(
-            IntentSignals(
-                post.cues, heads.sentiment, heads.positive, heads.help_score, heads.service, heads.offensive,
-                heads.hate,
-            )
-        )  # fmt: skip
-        decision = decide_response(
-            Signals(
-                intent.label, heads.sentiment, heads.emotion, heads.emotion_score, heads.irony,
-                heads.offensive, intent.call_for_help,
-            )
-        )  # fmt: skip
-        virality = score_virality(post.followers, post.engagement, heads.negative)
-        urgency = score_urgency(UrgencyInputs(virality, intent.call_for_help, intent.label, heads.negative))
-        return Analysis(
-            language=post.language, sentiment=heads.sentiment,
-            sentiment_score=round(heads.positive - heads.negative, 4), emotion=heads.emotion,
-            emotion_score=heads.emotion_score, intent=intent.label, intent_reason=intent.reason,
-            decision=decision.action, decision_reason=decision.reason, call_for_help=intent.call_for_help,
-            call_for_help_score=intent.help_score, irony=heads.irony, offensive=heads.offensive,
-            virality_risk=virality, urgency=urgency,
-            matched_terms=self.find_terms(post.text), note=post.note,
+        return _HeadColumns(
+            probabilities["sentiment"].argmax(axis=1).astype(np.int64), chance("sentiment", "negative"),
+            chance("sentiment", "positive"), emotion.argmax(axis=1).astype(np.int64),
+            np.round(emotion.max(axis=1).astype(np.float64), 4), chance("irony", "irony"),
+            chance("offensive", "offensive"), chance("hate", "hate"),
+            np.round(1.0 - chance("service", "chatter"), 4), service.argmax(axis=1).astype(np.int64),
         )  # fmt: skip

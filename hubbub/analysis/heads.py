@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from hubbub.analysis.text_features import HashedFeatures
+from hubbub.analysis.text_features import CHAR_ORDERS, HashedFeatures
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 FEATURES_FILE = "features.npz"
@@ -50,21 +50,32 @@ class LinearHead:
 
 
 def save_features(features: HashedFeatures, directory: Path) -> Path:
-    """Write the featuriser's size and idf (float16)."""
+    """Write the featuriser's size, character n-gram orders and idf (float16)."""
     assert features.idf is not None
     path = directory / FEATURES_FILE
-    np.savez_compressed(path, bits=np.array(features.bits), idf=features.idf.astype(np.float16))
+    np.savez_compressed(
+        path, bits=np.array(features.bits), char_orders=np.array(features.char_orders),
+        idf=features.idf.astype(np.float16),
+    )  # fmt: skip
     return path
 
 
 def load_features(directory: Path = MODELS_DIR) -> HashedFeatures:
     """The featuriser the heads were trained with."""
     with np.load(directory / FEATURES_FILE, allow_pickle=False) as stored:
-        return HashedFeatures(int(stored["bits"]), stored["idf"].astype(np.float32))
+        orders = tuple(map(int, stored["char_orders"])) if "char_orders" in stored else CHAR_ORDERS
+        return HashedFeatures(int(stored["bits"]), stored["idf"].astype(np.float32), orders)
 
 
-def softmax(scores: FloatArray) -> FloatArray:
-    """Row-wise softmax."""
-    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+def relative_to_last(head: LinearHead) -> tuple[FloatArray, FloatArray]:
+    """The head's weights and biases minus those of its last label, which drop out: a softmax is
+    unchanged when every score moves by the same amount, so k labels need only k - 1 columns."""
+    return head.weights[:, :-1] - head.weights[:, -1:], head.bias[:-1] - head.bias[-1]
+
+
+def softmax_relative_to_last(scores: FloatArray) -> FloatArray:
+    """Row-wise softmax of `scores` with a last column of zeros appended (see `relative_to_last`)."""
+    top = np.maximum(scores.max(axis=1, keepdims=True), 0.0)
+    shifted = np.exp(np.hstack([scores, np.zeros((len(scores), 1), dtype=scores.dtype)]) - top)
     chances: FloatArray = (shifted / shifted.sum(axis=1, keepdims=True)).astype(np.float32)
     return chances

@@ -32,6 +32,13 @@ MIN_LANGUAGE_LETTERS = 12
 # 1 MB post from costing as much as thousands of tweets.
 MAX_LANGUAGE_BYTES = 2_000
 
+# py3langid's features are byte n-grams of at most this many bytes (the depth of its automaton).
+_DEPTH = 6
+_SEPARATOR = b"\xff"
+# Bytes walked one after another in each chunk: long enough that the DEPTH - 1 bytes each chunk
+# re-reads cost little, short enough that one numpy step covers thousands of chunks.
+_CHUNK = 32
+
 Int64Array = npt.NDArray[np.int64]
 
 
@@ -54,7 +61,8 @@ class LanguageIdentifier:
         wanted = set(candidates)
         columns = [i for i, label in enumerate(classes) if label in wanted]
         self.labels = tuple(str(classes[i]) for i in columns)
-        self._weights = np.asarray(ptc, dtype=np.float32)[:, columns]
+        # C order: scipy would copy other layouts on every product
+        self._weights = np.ascontiguousarray(np.asarray(ptc, dtype=np.float32)[:, columns])
         self._priors = np.asarray(pc, dtype=np.float32)[columns]
 
     def identify(self, texts: list[str]) -> list[str]:
@@ -72,50 +80,69 @@ class LanguageIdentifier:
 
     def feature_counts(self, texts: list[str]) -> sparse.csr_matrix:
         """How often each of the model's byte n-gram features occurs in each text (documents x features)."""
+        size = self._weights.shape[0]
+        # Sorting (text, feature) keys groups the repeats of a feature in a text: one C sort instead of
+        # scipy's duplicate summing.
+        keys = np.sort(self._emitted_keys(texts))
+        firsts = np.flatnonzero(np.diff(keys, prepend=-1))
+        counts = np.diff(firsts, append=len(keys)).astype(np.float32)
+        unique = keys[firsts]
+        rows = unique // size
+        indptr = np.searchsorted(rows, np.arange(len(texts) + 1))
+        return sparse.csr_matrix((counts, unique - rows * size, indptr), shape=(len(texts), size))
+
+    def _emitted_keys(self, texts: list[str]) -> npt.NDArray[np.int32] | Int64Array:
+        """`text * features + feature` for every feature the automaton emits on the texts."""
         encoded = [_encode(text)[:MAX_LANGUAGE_BYTES] for text in texts]
-        lengths = np.array(list(map(len, encoded)), dtype=np.int64)
-        order = np.argsort(-lengths, kind="stable")  # longest first: the posts still walking are a prefix
-        longest = int(lengths.max()) if len(texts) else 0
-        # bytes[j, k]: byte j of the k-th longest post (column-major steps read contiguous memory)
-        data = np.frombuffer(b"".join(encoded[i] for i in order.tolist()), dtype=np.uint8)
-        sorted_lengths = lengths[order]
-        starts = np.cumsum(sorted_lengths) - sorted_lengths
-        post = np.repeat(np.arange(len(texts)), sorted_lengths)
-        step = np.arange(len(data)) - np.repeat(starts, sorted_lengths)
-        grid = np.zeros((longest, len(texts)), dtype=np.int32)
-        grid[step, post] = data
-        states = np.zeros((longest, len(texts)), dtype=np.int32)
-        walking = np.searchsorted(-sorted_lengths, -np.arange(longest), side="right")  # posts longer than j
-        state = np.zeros(len(texts), dtype=np.int32)
-        for j in range(longest):
-            k = int(walking[j])
-            state[:k] = self._next[self._row_base[state[:k]] + grid[j, :k]]
-            states[j, :k] = state[:k]
-        features = self._outputs[states[step, post]]
-        emitted = features >= 0
-        counts = sparse.csr_matrix(
-            (np.ones(int(emitted.sum()), dtype=np.float32), (order[post[emitted]], features[emitted])),
-            shape=(len(texts), self._weights.shape[0]),
+        # The texts end to end, each after a 0xFF byte (never in UTF-8, and a step to the root state,
+        # which emits nothing, from any state), with DEPTH - 1 more before the first and enough after
+        # the last to fill the last chunk.
+        body = _SEPARATOR + _SEPARATOR.join(encoded)
+        data = np.frombuffer(
+            _SEPARATOR * (_DEPTH - 1) + body + _SEPARATOR * (-len(body) % _CHUNK), dtype=np.uint8
         )
-        counts.sum_duplicates()
-        return counts
+        features = np.take(self._outputs, self._walk_chunks(data))
+        small = len(texts) * self._weights.shape[0] < np.iinfo(np.int32).max
+        documents = np.cumsum(data[_DEPTH - 1 :] == _SEPARATOR[0], dtype=np.int32 if small else np.int64)
+        # (chunk, step) to (step, chunk), as the walk lays its states out
+        keys = (documents.reshape(-1, _CHUNK).T - 1) * self._weights.shape[0] + features
+        emitted: npt.NDArray[np.int32] | Int64Array = keys[features >= 0]
+        return emitted
+
+    def _walk_chunks(self, data: npt.NDArray[np.uint8]) -> npt.NDArray[np.int32]:
+        """The automaton's state after each byte of `data[DEPTH - 1:]`, as (step, chunk) for chunks of
+        CHUNK bytes.
+
+        The chunks are walked side by side, one numpy step for all of them; each starts DEPTH - 1 bytes
+        early, from the root. That gives the state of a walk over the whole text, because no feature is
+        longer than DEPTH bytes (the state is the longest suffix read so far that begins a feature)."""
+        windows = np.lib.stride_tricks.sliding_window_view(data, _CHUNK + _DEPTH - 1)[::_CHUNK]
+        steps = np.ascontiguousarray(windows.T)  # steps[t, k]: byte t of chunk k
+        states = np.empty((_CHUNK, steps.shape[1]), dtype=np.int32)
+        # np.take, unlike fancy indexing, does not copy int32 indices to intp first
+        state = np.take(self._next, self._row_base[0] + steps[0])
+        for t in range(1, _CHUNK + _DEPTH - 1):
+            state = np.take(self._next, np.take(self._row_base, state) + steps[t])
+            if t >= _DEPTH - 1:
+                states[t - (_DEPTH - 1)] = state
+        return states
 
 
 @cache
-def _letter_table() -> npt.NDArray[np.bool_]:
+def _letter_table() -> npt.NDArray[np.uint8]:
     # Letters of the Basic Multilingual Plane; the planes above hold mostly emoji and rare scripts.
-    return np.array([chr(point).isalpha() for point in range(0x10000)], dtype=np.bool_)
+    table = np.zeros(0x110000, dtype=np.uint8)
+    table[:0x10000] = [chr(point).isalpha() for point in range(0x10000)]
+    return table
 
 
 def count_letters(texts: list[str]) -> Int64Array:
     """How many letters each text has, counted for the whole batch at once."""
     lengths = np.array(list(map(len, texts)), dtype=np.int64)
     points = np.frombuffer("".join(texts).encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
-    letters = np.zeros(len(points), dtype=np.bool_)
-    basic = points < 0x10000
-    letters[basic] = _letter_table()[points[basic]]
+    cumulative = np.zeros(len(points) + 1, dtype=np.int64)
+    np.cumsum(np.take(_letter_table(), points), out=cumulative[1:])
     ends = np.cumsum(lengths)
-    cumulative = np.concatenate([[0], np.cumsum(letters, dtype=np.int64)])
     counts: Int64Array = cumulative[ends] - cumulative[ends - lengths]
     return counts
 

@@ -1,14 +1,16 @@
-"""Hashed text features for a whole batch at once: character 2-5-grams, word unigrams and bigrams.
+"""Hashed text features for a whole batch at once: character n-grams, word unigrams and bigrams.
 
 Every post of a micro-batch is laid end to end as one array of code points, and the n-grams' hashes are
 computed for all posts together with numpy (polynomial hashes, wrapping at 2**64), so no Python loop
-runs per n-gram. The hash is fixed arithmetic, not Python's salted `hash()`: the same text gives the
-same features in every process, which is what lets a model trained once ship as package data.
+runs per post, word or n-gram. The hash is fixed arithmetic, not Python's salted `hash()`: the same
+text gives the same features in every process, which is what lets a model trained once ship as
+package data.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -17,22 +19,25 @@ from scipy import sparse
 # Longer posts are cut for the models: a tweet-sized window carries the tone, and a 1 MB post must cost
 # no more than a long one.
 MAX_FEATURE_CHARS = 1_000
-CHAR_ORDERS = (2, 3, 4, 5)
+CHAR_ORDERS = (2, 3, 4, 5)  # the default; the trained featuriser stores its own (see heads.py)
 
 _URL = re.compile(r"http\S*|www\.\S+")
+# Each alone has a literal prefix, which re finds several times faster than the alternation's.
+_HTTP = re.compile(r"http\S*")
+_WWW = re.compile(r"www\.\S+")
 _MENTION = re.compile(r"@\w+")
-# Words (anything but spaces and ASCII punctuation), single ASCII punctuation marks, and the line ends
-# that separate texts in a batch.
-_TOKENS = re.compile(r"[^\s!-/:-@\[-`{-~]+|[!-/:-@\[-`{-~]|\n")
-_LINE_END = "\n"
 _ESCAPED = re.compile(r"\\u([0-9a-fA-F]{4})")
+_NEWLINE = 10
+_SPACE = 32
 
 _BASE = np.uint64(0x100000001B3)  # an odd multiplier: invertible modulo 2**64
-_MIX = np.uint64(0x9E3779B97F4A7C15)
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # the top bits of hash x MIX are the bucket
 _WORD_SALT = np.uint64(0x5851F42D4C957F2D)
 _BIGRAM_SALT = np.uint64(0x14057B7EF767814F)
 
 UInt64Array = npt.NDArray[np.uint64]
+UInt32Array = npt.NDArray[np.uint32]
+IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
 
 
@@ -41,24 +46,34 @@ def normalise_texts(texts: list[str]) -> list[str]:
     return _normalise_joined(texts).split("\n") if texts else []
 
 
-def _squeeze_stretches(text: str) -> str:
-    """Runs of three or more of one character cut to two, for every text of the batch at once."""
-    points = np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
-    stretched = np.zeros(len(points), dtype=np.bool_)
-    stretched[2:] = (points[2:] == points[1:-1]) & (points[2:] == points[:-2]) & (points[2:] != ord("\n"))
-    if not stretched.any():
-        return text
-    return points[~stretched].tobytes().decode("utf-32-le", errors="surrogatepass")
+def _code_points(text: str) -> UInt32Array:
+    return np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
 
 
 def _normalise_joined(texts: list[str]) -> str:
+    """The normalised texts of the batch, one text a line."""
     # One pass of each pattern over the whole batch, one text a line: no pattern crosses a line.
     # Escapes like "\u2019" are how TweetEval's files (and exports like them) spell characters.
     text = "\n".join(text[:MAX_FEATURE_CHARS].replace("\n", " ") for text in texts)
     if "\\u" in text:
         text = _ESCAPED.sub(_unescape, text)
-    text = _URL.sub(" http ", text.lower())
-    return _squeeze_stretches(_MENTION.sub(" @user ", text))
+    return _squeeze_stretches(_MENTION.sub(" @user ", _links_as_placeholders(text.lower())))
+
+
+def _links_as_placeholders(text: str) -> str:
+    if "www." not in text:
+        return _HTTP.sub(" http ", text)
+    return _URL.sub(" http ", text) if "http" in text else _WWW.sub(" http ", text)
+
+
+def _squeeze_stretches(text: str) -> str:
+    """Runs of three or more of one character cut to two, for every text of the batch at once."""
+    points = _code_points(text)
+    stretched = np.zeros(len(points), dtype=np.bool_)
+    stretched[2:] = (points[2:] == points[1:-1]) & (points[2:] == points[:-2]) & (points[2:] != _NEWLINE)
+    if not stretched.any():
+        return text
+    return points[~stretched].tobytes().decode("utf-32-le", errors="surrogatepass")
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -66,27 +81,79 @@ def _unescape(match: re.Match[str]) -> str:
     return " " if character.isspace() else character
 
 
-def _code_points(text: str) -> UInt64Array:
-    """The text's code points plus one (so that NUL still changes a hash), as uint64."""
-    return np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32).astype(
-        np.uint64
-    ) + np.uint64(1)
+def _ones(count: int) -> FloatArray:
+    """`count` ones (read-only), cut from one shared row: a block's values cost no allocation."""
+    return _ones_row(1 << max(20, (count - 1).bit_length()))[:count]
+
+
+@cache
+def _ones_row(size: int) -> FloatArray:
+    ones = np.ones(size, dtype=np.float32)
+    ones.flags.writeable = False
+    return ones
+
+
+@cache
+def _token_classes() -> npt.NDArray[np.uint8]:
+    """Each code point of the Basic Multilingual Plane as a space (0), word (1) or punctuation (2)
+    character, or the line end (3) between texts: the classes of the regular expression
+    `[^\\s!-/:-@\\[-`{-~]+|[!-/:-@\\[-`{-~]|\\n` (re's `\\s` is exactly `str.isspace`)."""
+    classes = np.ones(0x10000, dtype=np.uint8)
+    classes[[point for point in range(0x10000) if chr(point).isspace()]] = 0
+    for first, last in ("!/", ":@", "[`", "{~"):
+        classes[ord(first) : ord(last) + 1] = 2
+    classes[_NEWLINE] = 3
+    return classes
+
+
+class _PowerTables:
+    """BASE**k and BASE**-k modulo 2**64, grown as longer batches come."""
+
+    def __init__(self) -> None:
+        self.powers = np.ones(1, dtype=np.uint64)
+        self.inverses = np.ones(1, dtype=np.uint64)
+
+    def up_to(self, count: int) -> tuple[UInt64Array, UInt64Array]:
+        if len(self.powers) < count:
+            size = max(count, 2 * len(self.powers))
+            self.powers = _geometric(_BASE, size)
+            self.inverses = _geometric(np.uint64(pow(int(_BASE), -1, 1 << 64)), size)
+        return self.powers, self.inverses
+
+
+def _geometric(ratio: np.uint64, count: int) -> UInt64Array:
+    powers = np.full(count, ratio, dtype=np.uint64)
+    powers[0] = 1
+    return np.multiply.accumulate(powers)
+
+
+_POWERS = _PowerTables()
 
 
 class HashedFeatures:
     """Maps texts to hashed n-gram features over `2**bits` buckets, weighted by idf."""
 
-    def __init__(self, bits: int, idf: npt.NDArray[np.float32] | None = None) -> None:
+    def __init__(
+        self,
+        bits: int,
+        idf: npt.NDArray[np.float32] | None = None,
+        char_orders: tuple[int, ...] = CHAR_ORDERS,
+    ) -> None:
         self.bits = bits
         self.idf = idf
+        self.char_orders = char_orders
 
     def blocks(self, texts: list[str]) -> tuple[list[sparse.csr_matrix], FloatArray]:
-        """N-gram counts as one matrix per kind (each built without sorting), and n-grams per text."""
+        """N-gram counts as one matrix per kind (character n-grams, words, word pairs), each built
+        without sorting, and the number of n-grams of each text."""
+        if not texts:
+            empty = sparse.csr_matrix((0, 1 << self.bits), dtype=np.float32)
+            return [empty, empty, empty], np.zeros(0, dtype=np.float32)
         joined = _normalise_joined(texts)
-        blocks = [
-            *self._char_blocks(joined.split("\n") if texts else []),
-            *self._word_blocks(joined, len(texts)),
-        ]
+        points = _code_points(joined)
+        line_ends = np.flatnonzero(points == _NEWLINE)
+        lengths = np.diff(line_ends, prepend=-1, append=len(points)) - 1
+        blocks = [self._char_block(joined, lengths), *self._word_blocks(points, line_ends)]
         sizes: FloatArray = np.sum([np.diff(block.indptr) for block in blocks], axis=0, dtype=np.float32)
         return blocks, sizes
 
@@ -107,8 +174,8 @@ class HashedFeatures:
         total = np.zeros((len(texts), weights.shape[1]), dtype=np.float32)
         for block in blocks:
             total += block @ weights
-        scaled: FloatArray = (total / np.sqrt(np.maximum(sizes, 1.0))[:, None]).astype(np.float32)
-        return scaled
+        total /= np.sqrt(np.maximum(sizes, 1.0))[:, None]
+        return total
 
     def fold_idf(self, weights: FloatArray) -> FloatArray:
         """Weights (buckets x labels) with each bucket's idf multiplied in, for `scores`."""
@@ -117,72 +184,81 @@ class HashedFeatures:
     def _buckets(self, hashes: UInt64Array) -> npt.NDArray[np.int32]:
         return ((hashes * _MIX) >> np.uint64(64 - self.bits)).astype(np.int32)
 
-    def _block(self, buckets: npt.NDArray[np.int32], indptr: npt.NDArray[np.int64]) -> sparse.csr_matrix:
-        ones = np.ones(len(buckets), dtype=np.float32)
-        return sparse.csr_matrix((ones, buckets, indptr), shape=(len(indptr) - 1, 1 << self.bits))
+    def _buckets_into(self, hashes: UInt64Array, out: npt.NDArray[np.int32]) -> None:
+        """`_buckets(hashes)` written into `out`; `hashes` is overwritten."""
+        np.multiply(hashes, _MIX, out=hashes)
+        np.right_shift(hashes, np.uint64(64 - self.bits), out=hashes)
+        np.copyto(out, hashes, casting="unsafe")
 
-    def _char_blocks(self, texts: list[str]) -> list[sparse.csr_matrix]:
+    def _block(self, buckets: npt.NDArray[np.int32], indptr: IntArray) -> sparse.csr_matrix:
+        return sparse.csr_matrix(
+            (_ones(len(buckets)), buckets, indptr),
+            shape=(len(indptr) - 1, 1 << self.bits),
+        )
+
+    def _char_block(self, joined: str, lengths: IntArray) -> sparse.csr_matrix:
         # Each text as " text " followed by a run of NUL separators, and one run before the first: every
         # n-gram then ends inside one text's segment and sees only that text and separators, whatever its
         # neighbours in the batch, so no n-gram needs to be masked out.
-        context = max(CHAR_ORDERS) - 1
+        orders = self.char_orders
+        context = max(orders) - 1
         separator = "\0" * context
-        segments = [f" {text} {separator}" for text in texts]
-        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(np.array(list(map(len, segments)), dtype=np.int64), out=indptr[1:])
-        points = _code_points(separator + "".join(segments))
-        rolling = points.copy()
-        blocks = []
-        for order in range(2, max(CHAR_ORDERS) + 1):
+        laid = f"{separator} {joined.replace(chr(_NEWLINE), f' {separator} ')} {separator}"
+        points = _code_points(laid).astype(np.uint64) + np.uint64(1)  # plus one: NUL changes a hash
+        rolling, scratch = points.copy(), np.empty_like(points)
+        buckets = np.empty((len(points) - context, len(orders)), dtype=np.int32)
+        for order in range(2, max(orders) + 1):
             # hash of the `order` characters ending at each position, from the one ending just before
-            rolling[1:] = rolling[:-1] * _BASE + points[1:]
-            if order in CHAR_ORDERS:
-                blocks.append(self._block(self._buckets(rolling[context:] + np.uint64(order)), indptr))
-        return blocks
+            np.multiply(rolling[:-1], _BASE, out=scratch[:-1])
+            np.add(scratch[:-1], points[1:], out=rolling[1:])
+            if order in orders:
+                np.add(rolling[context:], np.uint64(order), out=scratch[context:])
+                self._buckets_into(scratch[context:], buckets[:, orders.index(order)])
+        segments = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths + (2 + context), out=segments[1:])
+        # One row of `buckets` per position: a text's n-grams of every order are consecutive.
+        return self._block(buckets.reshape(-1), segments * len(orders))
 
-    def _word_blocks(self, joined: str, count: int) -> list[sparse.csr_matrix]:
-        tokens = _TOKENS.findall(joined) if count else []
-        line_end = np.array([token == _LINE_END for token in tokens], dtype=np.bool_)
-        word_document = np.cumsum(line_end, dtype=np.int64)[~line_end]
-        word_hash = _hash_words([token for token in tokens if token != _LINE_END]) + _WORD_SALT
-        same_text = word_document[1:] == word_document[:-1]
+    def _word_blocks(self, points: UInt32Array, line_ends: IntArray) -> list[sparse.csr_matrix]:
+        starts, ends, documents = _tokens(points, line_ends)
+        count = len(line_ends) + 1
+        word_hash = _hash_spans(points, starts, ends) + _WORD_SALT
+        same_text = documents[1:] == documents[:-1]
         bigram = (word_hash[:-1] * _BIGRAM_SALT + word_hash[1:])[same_text]
         return [
-            self._block(self._buckets(word_hash), _indptr(word_document, count)),
-            self._block(self._buckets(bigram), _indptr(word_document[1:][same_text], count)),
+            self._block(self._buckets(word_hash), _indptr(documents, count)),
+            self._block(self._buckets(bigram), _indptr(documents[1:][same_text], count)),
         ]
 
 
-def _indptr(rows: npt.NDArray[np.int64], count: int) -> npt.NDArray[np.int64]:
-    indptr = np.zeros(count + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=count), out=indptr[1:])
-    return indptr
+def _tokens(points: UInt32Array, line_ends: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    """Where each token (a run of word characters, or one ASCII punctuation mark) starts and ends,
+    and which text (line) it belongs to."""
+    classes = _token_classes()[np.minimum(points, 0xFFFF)]
+    word = classes == 1
+    punctuation = classes == 2
+    first = word.copy()
+    first[1:] &= ~word[:-1]
+    last = word.copy()
+    last[:-1] &= ~word[1:]
+    starts = np.flatnonzero(first | punctuation)
+    ends = np.flatnonzero(last | punctuation) + 1
+    documents = np.searchsorted(line_ends, starts).astype(np.int64)
+    return starts, ends, documents
 
 
-def _hash_words(words: list[str]) -> UInt64Array:
-    """A polynomial hash of each word, computed for all words at once from prefix sums."""
-    if not words:
+def _hash_spans(points: UInt32Array, starts: IntArray, ends: IntArray) -> UInt64Array:
+    """The polynomial hash of each span `points[start:end]` (code points plus one), all at once from
+    prefix sums: the same value wherever the span sits."""
+    if not len(starts):
         return np.zeros(0, dtype=np.uint64)
-    points = _code_points("".join(words))
-    lengths = np.array(list(map(len, words)), dtype=np.int64)
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
-    powers = _powers(len(points) + 1)
+    powers, inverses = _POWERS.up_to(len(points) + 1)
     prefix = np.zeros(len(points) + 1, dtype=np.uint64)
-    np.cumsum(points * powers[:-1], out=prefix[1:])
-    inverse = np.uint64(pow(int(_BASE), -1, 1 << 64))
-    # (prefix[end] - prefix[start]) is the word's hash times BASE**start; undo that factor.
-    hashes: UInt64Array = (prefix[ends] - prefix[starts]) * _inverse_powers(inverse, starts)
+    np.cumsum((points.astype(np.uint64) + np.uint64(1)) * powers[: len(points)], out=prefix[1:])
+    # (prefix[end] - prefix[start]) is the span's hash times BASE**start; undo that factor.
+    hashes: UInt64Array = (prefix[ends] - prefix[starts]) * inverses[starts]
     return hashes
 
 
-def _powers(count: int) -> UInt64Array:
-    powers = np.full(count, _BASE, dtype=np.uint64)
-    powers[0] = 1
-    return np.multiply.accumulate(powers)
-
-
-def _inverse_powers(inverse: np.uint64, exponents: npt.NDArray[np.int64]) -> UInt64Array:
-    table = np.full(int(exponents.max()) + 1, inverse, dtype=np.uint64)
-    table[0] = 1
-    return np.multiply.accumulate(table)[exponents]
+def _indptr(rows: IntArray, count: int) -> IntArray:
+    return np.searchsorted(rows, np.arange(count + 1)).astype(np.int64)

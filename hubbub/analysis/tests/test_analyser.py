@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from hubbub.analysis.analyser import Analysis
-from hubbub.analysis.virality import Engagement
+from hubbub.analysis.analyser import Analysis, rejected_analysis
+from hubbub.analysis.decision import RULES
+from hubbub.analysis.intent import INTENTS
+from hubbub.analysis.virality import LEVELS, Engagement
 
 CLEAR = {
     "I love this phone, best purchase of the year! Thank you so much": ("positive", "thank"),
@@ -114,3 +116,23 @@ def test_every_field_is_in_the_json_line(analyser):
         "virality_risk", "virality_level", "virality_parts", "urgency", "urgency_level", "urgency_parts",
         "matched_terms", "rejected", "note",
     }  # fmt: skip
+
+
+def test_the_batch_columns_say_what_each_posts_analysis_says(analyser):
+    texts = ["", "worst airline ever, lost my bag", "thanks a lot!", "Can you call me back?"]
+    batch = analyser.analyse(texts, followers=[0, 50_000, 10, 3], engagement=[Engagement()] * 4)
+    columns = batch.columns
+    analysed = [batch[index] for index in batch.analysed]
+
+    assert len(batch) == 4
+    assert batch.analysed == [1, 2, 3]
+    assert batch[0] == rejected_analysis("empty text")
+    assert [columns.sentiment_labels[i] for i in columns.sentiment] == [a.sentiment for a in analysed]
+    assert [INTENTS[i] for i in columns.intent] == [a.intent for a in analysed]
+    assert [RULES[i][0] for i in columns.decision] == [a.decision for a in analysed]
+    assert columns.call_for_help.tolist() == [a.call_for_help for a in analysed]
+    assert columns.virality.tolist() == [a.virality_risk.score for a in analysed]
+    assert [LEVELS[i] for i in columns.virality_level] == [a.virality_risk.level for a in analysed]
+    assert columns.urgency.tolist() == [a.urgency.score for a in analysed]
+    assert [LEVELS[i] for i in columns.urgency_level] == [a.urgency.level for a in analysed]
+    assert columns.language == [a.language for a in analysed]

@@ -20,7 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, recall_score
 
 from hubbub.analysis.heads import MODELS_DIR, LinearHead, save_features
-from hubbub.analysis.text_features import HashedFeatures
+from hubbub.analysis.text_features import CHAR_ORDERS, HashedFeatures
 from hubbub.analysis.training import datasets
 from hubbub.analysis.training.datasets import Split
 
@@ -140,9 +140,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"), help="the shared data folder")
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="where to write the models")
     parser.add_argument("--only", nargs="*", help="train only these heads (the features are refitted anyway)")
+    parser.add_argument(
+        "--char-orders", type=int, nargs="+", default=list(CHAR_ORDERS), help="character n-gram lengths"
+    )
     args = parser.parse_args(argv)
     all_tasks = tasks(args.data)
-    features = HashedFeatures(BITS)
+    features = HashedFeatures(BITS, char_orders=tuple(args.char_orders))
     fit_idf(features, [text for task in all_tasks for text in task.train.texts])
     args.out.mkdir(parents=True, exist_ok=True)
     save_features(features, args.out)
