@@ -13,11 +13,13 @@ from hubbub.channels.networks.email.connector import SPEC as EMAIL
 from hubbub.channels.networks.facebook.connector import SPEC as FACEBOOK
 from hubbub.channels.networks.mastodon.connector import SPEC as MASTODON
 from hubbub.channels.networks.phone.connector import SPEC as PHONE
+from hubbub.channels.networks.reddit.connector import SPEC as REDDIT
 from hubbub.channels.networks.rss.connector import SPEC as RSS
 from hubbub.channels.networks.twitter.connector import SPEC as TWITTER
 
 NETWORKS: dict[str, NetworkSpec] = {
-    str(spec.network): spec for spec in (TWITTER, FACEBOOK, MASTODON, BLUESKY, RSS, EMAIL, CHAT, PHONE)
+    str(spec.network): spec
+    for spec in (TWITTER, FACEBOOK, MASTODON, BLUESKY, REDDIT, RSS, EMAIL, CHAT, PHONE)
 }
 
 
