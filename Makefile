@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
+# The labelled data the analysis models are trained and evaluated on (see its README).
+DATA ?= ../shared/data
+
 .PHONY: demo serve install test lint test-sqlite test-postgres coverage services bench clean help
 
 help:  ## List the targets.
@@ -48,6 +51,10 @@ test: lint test-sqlite test-postgres coverage  ## Everything CI runs: lint, the 
 
 bench: $(STAMP)  ## Benchmarks; record results in docs/benchmarks.md.
 	$(BIN)/python benchmarks/pipeline_throughput.py --posts 100000
+	$(BIN)/python benchmarks/identity_resolution.py --customers 100000
+	$(BIN)/python benchmarks/customer_search.py
+	$(BIN)/python benchmarks/spike_detection.py
+	taskset -c 0 $(BIN)/python benchmarks/analysis_throughput.py --data $(DATA) --posts 50000
 
 clean:  ## Remove the virtual environment and local data (./var).
 	rm -rf $(VENV) var
