@@ -2,7 +2,9 @@
 
 `POST /api/v1/cti/events` with an API token of a member of the brand that owns the called line
 (a phone BrandAccount whose handle or external id is the line's E.164 number). Each event is
-stored as a Post of kind call through the pipeline; the answer is the screen-pop data.
+stored as a Post of kind call through the pipeline, and the agent it names is kept as a call offer
+(`hubbub/channels/calls.py`) for the workplace's screen pop; the answer is the caller's card
+(`hubbub/crm/queries/callers.py`).
 
 The pipeline comes from the composition root through `hubbub/channels/intake.py` (the API may not
 import `hubbub.runtime`); tests install their own.
@@ -10,6 +12,7 @@ import `hubbub.runtime`); tests install their own.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -19,14 +22,12 @@ from ninja.errors import HttpError
 
 from hubbub.api.auth import ApiRequest
 from hubbub.channels import intake
+from hubbub.channels.calls import record_call_event
 from hubbub.channels.networks.phone.payloads import CallEvent, call_post
 from hubbub.core.models import BrandAccount, Membership
 from hubbub.core.networks import Network
-from hubbub.crm.models import Customer, Identity
-from hubbub.crm.queries import timeline
-from hubbub.crm.queries.customers import root_id
+from hubbub.crm.queries.callers import caller_card
 
-SHOWN_INTERACTIONS = 5
 NO_LINE = "No such line."
 router = Router(tags=["phone"])
 
@@ -63,22 +64,32 @@ class Error(Schema):
 def call_event(request: ApiRequest, body: CallEvent) -> dict[str, Any]:
     """Store a call offered/answered/ended; answer the caller's customer card (the screen pop)."""
     line = _member_line_or_404(request.auth, body.called)
-    if (
-        body.agent
-        and not Membership.objects.filter(brand_id=line.brand_id, user__username=body.agent).exists()
-    ):
-        raise HttpError(400, "agent is not a member of the line's brand.")
+    agent_id = _agent_id_or_400(line.brand_id, body.agent)
+    post = call_post(body, brand_id=line.brand_id, account_id=line.id)
     try:
-        result = intake.take_in([call_post(body, brand_id=line.brand_id, account_id=line.id)])
+        result = intake.take_in([post])
     except intake.NoPipelineError as error:
         raise HttpError(503, "Call events are not connected to the pipeline.") from error
+    record_call_event(body, post, agent_id=agent_id)
+    card = caller_card(line.brand_id, body.caller)
     return {
         "call_id": body.call_id,
         "event": body.event,
         "caller": body.caller,
         "stored": result.stored == 1,
-        "customer": _card(line.brand_id, body.caller),
+        "customer": asdict(card) if card else None,
     }
+
+
+def _agent_id_or_400(brand_id: int, username: str) -> int | None:
+    """The user id of the agent the event names (None when it names none); 400 for a non-member."""
+    if not username:
+        return None
+    members = Membership.objects.filter(brand_id=brand_id, user__username=username)
+    agent_id = members.values_list("user_id", flat=True).first()
+    if agent_id is None:
+        raise HttpError(400, "agent is not a member of the line's brand.")
+    return int(agent_id)
 
 
 def _member_line_or_404(user: Any, number: str) -> BrandAccount:
@@ -92,32 +103,3 @@ def _member_line_or_404(user: Any, number: str) -> BrandAccount:
     if line is None:
         raise HttpError(404, NO_LINE)
     return line
-
-
-def _card(brand_id: int, number: str) -> dict[str, Any] | None:
-    identity = (
-        Identity.objects.filter(brand_id=brand_id, network=Network.PHONE, external_id=number)
-        .select_related("customer")
-        .first()
-    )
-    if identity is None:
-        return None
-    root = root_id(identity.customer)
-    customer = identity.customer if root == identity.customer.id else Customer.objects.get(id=root)
-    entries = timeline.timeline(root, limit=SHOWN_INTERACTIONS).entries
-    return {
-        "id": customer.id,
-        "display_name": customer.display_name,
-        "tier": customer.tier,
-        "email": customer.email,
-        "phone": customer.phone,
-        "last_interactions": [
-            {
-                "occurred_at": entry.occurred_at,
-                "channel": entry.channel,
-                "label": entry.label,
-                "summary": entry.summary,
-            }
-            for entry in entries
-        ],
-    }

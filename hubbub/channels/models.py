@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from hubbub.core.models import BrandAccount
+from hubbub.core.models import Brand, BrandAccount, PostRecord
 from hubbub.core.posts import MAX_ID_CHARS, MAX_NAME_CHARS
 
 MAX_ERROR_CHARS = 500
@@ -176,3 +176,29 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel_id}:{self.digest[:12]}"
+
+
+class CallOffer(models.Model):
+    """A call offered to an agent: the workplace pops the caller's card for her until the call ends.
+
+    Written by the CTI endpoint with the call's post; `ended_at` is also set when another agent
+    answers the call, since the offer then stops being hers.
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    call_id = models.CharField(max_length=MAX_ID_CHARS)
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="call_offers")
+    # The first post of the call seen for this agent; erasing the caller's posts erases the offer.
+    post = models.ForeignKey(PostRecord, on_delete=models.CASCADE, related_name="+")
+    offered_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "call_id", "agent"], name="channels_calloffer_unique")
+        ]
+        indexes = [models.Index(fields=["agent", "offered_at"], name="channels_calloffer_agent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} to {self.agent_id}"

@@ -62,6 +62,7 @@ from hubbub.listening.models import Source, SourceClass, SourceMatch, Topic, Top
 from hubbub.routing.models import Queue
 
 LOGIN_FILE = "demo-login.json"
+DEMO_PHONE_LINE = "+441615550000"  # Acme's support line; its regulars call from +44161555000N
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,7 @@ def seed_demo_data(scenario: Scenario = DEMO_SCENARIO) -> DemoLogin:
         if "acme" in brands:
             _seed_customer_360(brands["acme"], [c for c in customers if c.brand_id == brands["acme"].id])
             _seed_chat_account(brands["acme"])
+            _seed_phone_line(brands["acme"])
     return login
 
 
@@ -163,6 +165,13 @@ def _seed_chat_account(brand: Brand) -> None:
     if not created and channel.settings.get("allowed_origins") != wanted["allowed_origins"]:
         channel.settings = {**channel.settings, "allowed_origins": wanted["allowed_origins"]}
         channel.save(update_fields=["settings"])
+
+
+def _seed_phone_line(brand: Brand) -> None:
+    """The brand's support line, to which a telephone system reports calls (POST /api/v1/cti/events)."""
+    BrandAccount.objects.get_or_create(
+        network=Network.PHONE, handle=DEMO_PHONE_LINE, defaults={"brand": brand}
+    )
 
 
 def _seed_source(brand: Brand, site: SiteScript) -> None:

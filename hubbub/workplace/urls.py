@@ -27,4 +27,5 @@ urlpatterns = [
     path("wall/", include("hubbub.workplace.wall_urls")),
     path("channels/", include("hubbub.workplace.channel_urls")),
     path("conversations/", include("hubbub.workplace.conversation_urls")),
+    path("calls/", include("hubbub.workplace.phone_urls")),
 ]

@@ -11,12 +11,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from hubbub.api import cti
 from hubbub.api.tokens import create_token
 from hubbub.channels import intake
+from hubbub.channels.models import CallOffer
 from hubbub.core.models import BrandAccount, PostRecord
 from hubbub.core.networks import Network
 from hubbub.crm.models import Customer, Interaction, InteractionKind
+from hubbub.crm.queries.callers import SHOWN_INTERACTIONS
 from hubbub.crm.resolution import CustomerResolver
 from hubbub.crm.tests.factories import CustomerFactory
 from hubbub.pipeline.runner import Pipeline
@@ -245,10 +246,10 @@ def test_the_card_costs_the_same_queries_for_1_and_50_interactions(
     alice: Any, line_a: BrandAccount, dana: Customer
 ) -> None:
     client = bearer(alice)
-    post(client, OFFERED)  # the first event creates the identity (a few more queries, once)
+    post(client, OFFERED)  # the first call creates the identity (a few more queries, once)
 
     with CaptureQueriesContext(connection) as one:
-        post(client, {**OFFERED, "event": "answered"})
+        post(client, {**OFFERED, "call_id": "1700000000.43"})
     Interaction.objects.bulk_create(
         Interaction(
             customer=dana,
@@ -260,7 +261,77 @@ def test_the_card_costs_the_same_queries_for_1_and_50_interactions(
         for hour in range(49)
     )
     with CaptureQueriesContext(connection) as fifty:
-        response = post(client, {**OFFERED, "event": "ended"})
+        response = post(client, {**OFFERED, "call_id": "1700000000.44"})
 
-    assert len(response.json()["customer"]["last_interactions"]) == cti.SHOWN_INTERACTIONS
+    assert len(response.json()["customer"]["last_interactions"]) == SHOWN_INTERACTIONS
     assert len(fifty.captured_queries) == len(one.captured_queries)
+
+
+def offers() -> list[tuple[str, str, int, bool, bool]]:
+    """(call id, agent, post id, answered, ended) of every call offer."""
+    rows = CallOffer.objects.order_by("id").values_list(
+        "call_id", "agent__username", "post_id", "answered_at", "ended_at"
+    )
+    return [
+        (call, agent, post_id, answered is not None, ended is not None)
+        for call, agent, post_id, answered, ended in rows
+    ]
+
+
+def test_an_offered_call_is_kept_as_an_offer_to_the_named_agent(alice: Any, line_a: BrandAccount) -> None:
+    post(bearer(alice), OFFERED)
+
+    offer = CallOffer.objects.get()
+    assert (offer.brand_id, offer.call_id, offer.agent_id, offer.post_id, offer.offered_at) == (
+        line_a.brand_id,
+        "1700000000.42",
+        alice.id,
+        PostRecord.objects.get(external_id="1700000000.42:offered").id,
+        datetime(2026, 3, 9, 9, 15, tzinfo=UTC),
+    )
+    assert (offer.answered_at, offer.ended_at) == (None, None)
+
+
+def test_answered_and_ended_events_mark_the_offer_and_repeats_change_nothing(
+    alice: Any, line_a: BrandAccount
+) -> None:
+    client = bearer(alice)
+    post(client, OFFERED)
+    post(client, {**OFFERED, "event": "answered", "at": "2026-03-09T10:15:20+01:00"})
+    post(client, {**OFFERED, "event": "ended", "agent": "", "at": "2026-03-09T10:19:00+01:00"})
+    post(client, {**OFFERED, "event": "ended", "agent": "", "at": "2026-03-09T10:25:00+01:00"})
+
+    offer = CallOffer.objects.get()
+    assert (offer.answered_at, offer.ended_at) == (
+        datetime(2026, 3, 9, 9, 15, 20, tzinfo=UTC),
+        datetime(2026, 3, 9, 9, 19, tzinfo=UTC),
+    )
+
+
+def test_a_call_answered_by_another_agent_is_no_longer_on_offer_to_the_first(
+    alice: Any, bob: Any, line_a: BrandAccount
+) -> None:
+    client = bearer(alice)
+    post(client, OFFERED)
+    post(client, {**OFFERED, "agent": "bob"})  # the queue rings bob too: the same offered event
+
+    post(client, {**OFFERED, "event": "answered", "agent": "bob"})
+
+    offered = PostRecord.objects.get(external_id="1700000000.42:offered").id
+    assert offers() == [
+        ("1700000000.42", "alice", offered, False, True),
+        ("1700000000.42", "bob", offered, True, False),
+    ]
+
+
+def test_an_event_without_an_agent_offers_the_call_to_nobody(alice: Any, line_a: BrandAccount) -> None:
+    response = post(bearer(alice), {**OFFERED, "agent": ""})
+
+    assert response.json()["stored"] is True
+    assert CallOffer.objects.count() == 0
+
+
+def test_a_refused_agent_gets_no_offer(alice: Any, charlie: Any, line_a: BrandAccount) -> None:
+    post(bearer(alice), {**OFFERED, "agent": "charlie"})
+
+    assert CallOffer.objects.count() == 0

@@ -66,11 +66,19 @@ def test_seeds_acme_a_web_chat_account_allowing_the_configured_origins(settings)
     assert channel.settings["allowed_origins"] == ["https://shop.example", "https://help.example"]
 
 
+def test_seeds_acme_a_phone_line_its_regulars_can_call() -> None:
+    seed_demo_data()
+
+    line = BrandAccount.objects.get(network="phone")
+    assert (line.brand.slug, line.handle) == ("acme", "+441615550000")
+    assert Customer.objects.filter(brand__slug="acme", phone="+441615550001").exists()
+
+
 def test_seeds_two_brands_with_accounts_topics_queues_people_and_customers() -> None:
     seed_demo_data()
 
     assert counts() == {
-        "Brand": 2, "BrandAccount": 9, "ChannelAccount": 1, "Topic": 12, "TrackedTerm": 22, "Source": 6,
+        "Brand": 2, "BrandAccount": 10, "ChannelAccount": 1, "Topic": 12, "TrackedTerm": 22, "Source": 6,
         "Queue": 8, "Membership": 5, "Customer": 8, "Identity": 8, "User": 4,
         "Address": 3, "Product": 3, "Purchase": 7, "Invoice": 18, "Note": 4, "Interaction": 7,
         "MergeSuggestion": 1,

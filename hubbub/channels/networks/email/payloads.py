@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from hubbub.channels.networks.email.htmltext import html_to_text
+from hubbub.channels.html_text import html_to_text
 from hubbub.core.posts import MAX_ID_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024  # larger messages are read by their headers only

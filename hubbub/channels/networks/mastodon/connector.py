@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hubbub.channels.budget import RESERVED_CALLS, RateBudget
+from hubbub.channels.html_text import html_to_text
 from hubbub.channels.networks.base import (
     AccountConfig,
     ConnectorError,
@@ -30,7 +31,6 @@ from hubbub.channels.networks.mastodon.client import MastodonClient
 from hubbub.channels.networks.mastodon.mapping import mastodon_length, status_post
 from hubbub.channels.networks.mastodon.payloads import Notification, Status, parse_items
 from hubbub.channels.networks.mastodon.streaming import OnPost, stream_hashtag, stream_mentions
-from hubbub.channels.networks.rss.html_text import html_to_text
 from hubbub.core.networks import Network
 from hubbub.core.posts import MAX_TEXT_CHARS, Post
 

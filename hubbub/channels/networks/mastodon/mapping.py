@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC
 
+from hubbub.channels.html_text import html_to_text
 from hubbub.channels.networks.base import AccountConfig
 from hubbub.channels.networks.mastodon.payloads import Status
-from hubbub.channels.networks.rss.html_text import html_to_text
 from hubbub.core.networks import Network, PostKind
 from hubbub.core.posts import MAX_TEXT_CHARS, Post
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import TypeAdapter, ValidationError
 
 from hubbub.channels.budget import RateBudget
+from hubbub.channels.html_text import html_to_text
 from hubbub.channels.networks.base import (
     AccountConfig,
     ConnectorError,
@@ -26,7 +27,6 @@ from hubbub.channels.networks.base import (
     Sent,
 )
 from hubbub.channels.networks.rss.client import FeedClient, http_client
-from hubbub.channels.networks.rss.html_text import html_to_text
 from hubbub.channels.networks.rss.payloads import FeedEntry, FeedSetting, bounded_id, parse_feed
 from hubbub.core.networks import Network, PostKind
 from hubbub.core.posts import MAX_TEXT_CHARS, Post

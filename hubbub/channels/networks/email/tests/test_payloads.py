@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hubbub.channels.networks.email.htmltext import html_to_text
+from hubbub.channels.html_text import html_to_text
 from hubbub.channels.networks.email.payloads import message_ids, normalise_message_id, safe_filename
 
 

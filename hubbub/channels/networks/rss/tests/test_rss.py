@@ -64,7 +64,7 @@ def test_poll_maps_an_rss_feed_to_articles_oldest_first(local_server: LocalServe
             text=(
                 "Acme X2 review: great screen, <b>poor</b> battery\n\n"
                 "The Acme X2 has a lovely screen.\n\n"
-                "The battery lasted nine hours\xa0& charging is slow."
+                "The battery lasted nine hours & charging is slow."  # &nbsp; reads as a space
             ),
             created_at=datetime(2024, 4, 2, 8, 15, tzinfo=UTC),
             kind="post",
