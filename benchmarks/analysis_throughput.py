@@ -6,9 +6,10 @@ The posts are real: TweetEval's sentiment validation tweets and XLM-T's validati
 languages, repeated to --posts. Each system runs over the same posts in micro-batches (--batch-size);
 the runs alternate (--rounds) so that a noisy neighbour slows both alike, and the best round of each
 is reported with the median. "All fields" is `Analyser.analyse`: every field of every post computed
-as columns (labels, scores, intent, decision, virality, urgency, matched terms); the line below it also
-builds one `Analysis` object per post (reasons and parts in words), as `hubbub analyze` does before
-writing JSON. Results are kept in docs/benchmarks.md.
+as columns (labels, scores, intent, decision, virality, urgency, and the terms that the listening
+matcher finds in one pass over the batch); the line below it also builds one `Analysis` object per
+post (reasons and parts in words), as `hubbub analyze` does before writing JSON. Results are kept in
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -43,13 +44,6 @@ TERMS = [
 ]
 
 
-def _rate(run: Callable[[list[str]], object], texts: list[str], batch_size: int) -> float:
-    started = time.perf_counter()
-    for start in range(0, len(texts), batch_size):
-        run(texts[start : start + batch_size])
-    return len(texts) / (time.perf_counter() - started)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Load the models (not timed), then time the whole analysis and VADER on the same posts."""
     parser = argparse.ArgumentParser(
@@ -65,13 +59,13 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     from hubbub.analysis.analyser import Analyser  # noqa: PLC0415
     from hubbub.analysis.cues import find_cues  # noqa: PLC0415
-    from hubbub.analysis.evaluation import throughput_texts  # noqa: PLC0415
+    from hubbub.analysis.evaluation import alternating_rates, throughput_texts  # noqa: PLC0415
     from hubbub.analysis.vader_baseline import detect_language  # noqa: PLC0415
     from hubbub.listening.matcher import Matcher  # noqa: PLC0415
 
     started = time.perf_counter()
     matcher: Matcher[str] = Matcher((term, term) for term in TERMS)
-    analyser = Analyser(find_terms=lambda text: tuple(match.term for match in matcher.find(text)))
+    analyser = Analyser(find_terms_in=matcher.terms_in_texts)
     loading = time.perf_counter() - started
     vader = SentimentIntensityAnalyzer()
     texts = throughput_texts(args.data, args.posts)
@@ -81,16 +75,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "  of which the six heads": analyser.probabilities,
         "  of which language ID": analyser.languages.identify,
         "  of which intent cues": find_cues,
-        "  of which the matcher (per post)": lambda batch: [analyser.find_terms(text) for text in batch],
+        "  of which the matcher (batch)": matcher.terms_in_texts,
         VADER: lambda batch: [vader.polarity_scores(text) for text in batch],
         "first analyser (py3langid + VADER)": lambda batch: [
             (detect_language(text), vader.polarity_scores(text)) for text in batch
         ],
     }
-    rates: dict[str, list[float]] = {name: [] for name in systems}
-    for _ in range(args.rounds):
-        for name, run in systems.items():
-            rates[name].append(_rate(run, texts, args.batch_size))
+    rates = alternating_rates(systems, texts, args.rounds, args.batch_size)
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, {cpus} CPU(s) allowed")  # noqa: T201
     print(  # noqa: T201

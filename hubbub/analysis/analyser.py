@@ -56,8 +56,16 @@ class _HeadColumns:
     service: npt.NDArray[np.int64]  # an index into SERVICE_KINDS
 
 
+TermFinder = Callable[[str], tuple[str, ...]]
+BatchTermFinder = Callable[[list[str]], list[tuple[str, ...]]]
+
+
 def _no_terms(_text: str) -> tuple[str, ...]:
     return ()
+
+
+def _text_by_text(find_terms: TermFinder) -> BatchTermFinder:
+    return lambda texts: [find_terms(text) for text in texts]
 
 
 class Analyser:
@@ -65,23 +73,29 @@ class Analyser:
 
     def __init__(
         self,
-        find_terms: Callable[[str], tuple[str, ...]] | None = None,
+        find_terms: TermFinder | None = None,
         models: Path = MODELS_DIR,
         languages: LanguageIdentifier | None = None,
+        find_terms_in: BatchTermFinder | None = None,
     ) -> None:
         self.features = load_features(models)
         heads = [LinearHead.load(task, models) for task in HEADS]
         self.labels = {head.task: head.labels for head in heads}
         relative = [relative_to_last(head) for head in heads]
-        self._weights = self.features.fold_idf(np.hstack([weights for weights, _ in relative]))
-        self._bias = np.concatenate([bias for _, bias in relative])
+        # Zero columns up to a multiple of four: scipy's sparse product runs about a quarter faster over
+        # 12 columns than over 11 (measured in the whole run), and the padding's scores are never read.
+        padding = -sum(len(bias) for _, bias in relative) % 4
+        weights = np.pad(np.hstack([weights for weights, _ in relative]), ((0, 0), (0, padding)))
+        self._weights = self.features.fold_idf(weights)
+        self._bias = np.pad(np.concatenate([bias for _, bias in relative]), (0, padding))
         ends = np.cumsum([len(head.labels) - 1 for head in heads])
         self._columns = {
             head.task: slice(end - len(head.labels) + 1, end) for head, end in zip(heads, ends, strict=True)
         }
         self.languages = languages or language_identifier()
-        # Tracked terms belong to listening, a sibling package: the caller passes its matcher in.
-        self.find_terms = find_terms or _no_terms
+        # Tracked terms belong to listening, a sibling package: the caller passes its matcher in, best
+        # as a finder over the whole batch (`find_terms_in`, one pass for all texts), else text by text.
+        self.find_terms_in = find_terms_in or _text_by_text(find_terms or _no_terms)
 
     def probabilities(self, texts: list[str]) -> dict[str, FloatArray]:
         """Each head's label probabilities for each text (texts x labels)."""
@@ -135,7 +149,7 @@ class Analyser:
             heads.emotion, heads.emotion_score, intents.label, intents.abuse, intents.call_for_help,
             heads.help_score, self._decisions(heads, intents), heads.irony, heads.offensive,
             followers.astype(np.int64), engagement, virality, levels_of(virality), urgency,
-            levels_of(urgency), [self.find_terms(text) for text in texts],
+            levels_of(urgency), self.find_terms_in(texts),
         )  # fmt: skip
 
     def _decisions(self, heads: _HeadColumns, intents: Intents) -> npt.NDArray[np.int64]:

@@ -119,6 +119,18 @@ def posts_per_second(run: Callable[[list[str]], object], texts: list[str], batch
     return len(texts) / (time.perf_counter() - started)
 
 
+def alternating_rates(
+    systems: dict[str, Callable[[list[str]], object]], texts: list[str], rounds: int, batch: int = BATCH
+) -> dict[str, list[float]]:
+    """Posts/s of each system in each round; the systems take turns within a round, so that a busy
+    neighbour slows them alike."""
+    rates: dict[str, list[float]] = {name: [] for name in systems}
+    for _ in range(rounds):
+        for name, run in systems.items():
+            rates[name].append(posts_per_second(run, texts, batch))
+    return rates
+
+
 def throughput_texts(data: Path, count: int) -> list[str]:
     """`count` real posts: TweetEval's and XLM-T's validation texts, repeated as needed."""
     texts = datasets.tweeteval(data, "sentiment", "val").texts

@@ -93,11 +93,10 @@ class LanguageIdentifier:
 
     def _emitted_keys(self, texts: list[str]) -> npt.NDArray[np.int32] | Int64Array:
         """`text * features + feature` for every feature the automaton emits on the texts."""
-        encoded = [_encode(text)[:MAX_LANGUAGE_BYTES] for text in texts]
         # The texts end to end, each after a 0xFF byte (never in UTF-8, and a step to the root state,
         # which emits nothing, from any state), with DEPTH - 1 more before the first and enough after
         # the last to fill the last chunk.
-        body = _SEPARATOR + _SEPARATOR.join(encoded)
+        body = _SEPARATOR + _encoded_batch(texts)
         data = np.frombuffer(
             _SEPARATOR * (_DEPTH - 1) + body + _SEPARATOR * (-len(body) % _CHUNK), dtype=np.uint8
         )
@@ -145,6 +144,19 @@ def count_letters(texts: list[str]) -> Int64Array:
     ends = np.cumsum(lengths)
     counts: Int64Array = cumulative[ends] - cumulative[ends - lengths]
     return counts
+
+
+def _encoded_batch(texts: list[str]) -> bytes:
+    """`_encode` of each text, cut to MAX_LANGUAGE_BYTES, joined by 0xFF bytes: normalised and encoded
+    in one call for the whole batch."""
+    # Joined by NUL, which NFC composes with nothing and UTF-8 writes as a lone 0x00 byte.
+    joined = "\0".join([text.lower() if text.isupper() else text for text in texts])
+    if joined.count("\0") == len(texts) - 1:  # else a text holds NUL itself
+        encoded = unicodedata.normalize("NFC", joined).encode("utf-8", errors="surrogatepass")
+        separators = np.flatnonzero(np.frombuffer(encoded, dtype=np.uint8) == 0)
+        if (np.diff(separators, prepend=-1, append=len(encoded)) - 1).max() <= MAX_LANGUAGE_BYTES:
+            return encoded.replace(b"\0", _SEPARATOR)
+    return _SEPARATOR.join(_encode(text)[:MAX_LANGUAGE_BYTES] for text in texts)
 
 
 def _encode(text: str) -> bytes:

@@ -14,6 +14,7 @@ language is known, `drop_unlistened_languages` applies the topics' languages:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from hubbub.core.posts import Post, evolve
 from hubbub.listening.config import ListeningConfig, load_listening_config
@@ -43,7 +44,11 @@ class Listener:
     def match_terms(self, posts: list[Post]) -> list[Post]:
         """Pipeline stage: the tracked terms and topics found in each post, and its configured source."""
         config = self.config.get()
-        return [_matched(post, config) if post.brand_id is not None else post for post in posts]
+        found = _topic_matches_of_batch(posts, config)
+        return [
+            _matched(post, config, matches) if post.brand_id is not None else post
+            for post, matches in zip(posts, found, strict=True)
+        ]
 
     def drop_unlistened_languages(self, posts: list[Post]) -> list[Post]:
         """Pipeline stage, after analysis: topic matches in languages their topic does not listen to."""
@@ -53,9 +58,8 @@ class Listener:
         return [_heard(post, config) if post.topic_ids and post.language else post for post in posts]
 
 
-def _matched(post: Post, config: ListeningConfig) -> Post:
+def _matched(post: Post, config: ListeningConfig, found: Sequence[Match[int]]) -> Post:
     brand_id = post.brand_id or 0
-    found = _topic_matches(post, config, brand_id)
     changes: dict[str, object] = {}
     if found:
         changes["matched_terms"] = tuple(dict.fromkeys(match.term for match in found))
@@ -67,6 +71,32 @@ def _matched(post: Post, config: ListeningConfig) -> Post:
         if label is not None:
             changes.update(source_class=label.source_class, source_rating=label.rating)
     return evolve(post, **changes) if changes else post
+
+
+def _topic_matches_of_batch(posts: list[Post], config: ListeningConfig) -> list[Sequence[Match[int]]]:
+    """`_topic_matches` of each post, each brand's matchers run once over all of that brand's posts."""
+    found: list[Sequence[Match[int]]] = [()] * len(posts)
+    by_brand: dict[int, list[int]] = {}
+    for index, post in enumerate(posts):
+        if post.brand_id is not None:
+            by_brand.setdefault(post.brand_id, []).append(index)
+    for brand_id, indices in by_brand.items():
+        matcher = config.topic_terms.get(brand_id)
+        if matcher is None:
+            continue
+        for index, matches in zip(
+            indices, matcher.find_in_texts([posts[i].text for i in indices]), strict=True
+        ):
+            found[index] = matches
+        exclusions = config.topic_exclusions.get(brand_id)
+        matched = [index for index in indices if found[index]]
+        if exclusions is None or not matched:
+            continue
+        voids = exclusions.find_in_texts([posts[i].text for i in matched])
+        for index, voided in zip(matched, voids, strict=True):
+            keys = {match.key for match in voided}
+            found[index] = [match for match in found[index] if match.key not in keys]
+    return found
 
 
 def _topic_matches(post: Post, config: ListeningConfig, brand_id: int) -> list[Match[int]]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from hubbub.analysis.analyser import Analysis, rejected_analysis
+from hubbub.analysis.analyser import Analyser, Analysis, rejected_analysis
 from hubbub.analysis.decision import RULES
 from hubbub.analysis.intent import INTENTS
 from hubbub.analysis.virality import LEVELS, Engagement
@@ -136,3 +136,17 @@ def test_the_batch_columns_say_what_each_posts_analysis_says(analyser):
     assert columns.urgency.tolist() == [a.urgency.score for a in analysed]
     assert [LEVELS[i] for i in columns.urgency_level] == [a.urgency.level for a in analysed]
     assert columns.language == [a.language for a in analysed]
+
+
+def test_a_batch_term_finder_is_called_once_with_the_analysed_texts():
+    calls: list[list[str]] = []
+
+    def find_terms_in(texts: list[str]) -> list[tuple[str, ...]]:
+        calls.append(texts)
+        return [("refund",) if "refund" in text else () for text in texts]
+
+    analyser = Analyser(find_terms_in=find_terms_in)
+    analyses = analyser.analyse_texts(["I want a refund now please", "", "all good here, thank you"])
+
+    assert calls == [["I want a refund now please", "all good here, thank you"]]
+    assert [analysis.matched_terms for analysis in analyses] == [("refund",), (), ()]

@@ -6,7 +6,7 @@ import pytest
 from py3langid.langid import MODEL_FILE, visit_counts
 from py3langid.langid import LanguageIdentifier as Py3LangId
 
-from hubbub.analysis.language import CANDIDATES, _encode, language_identifier
+from hubbub.analysis.language import CANDIDATES, MAX_LANGUAGE_BYTES, _encode, language_identifier
 
 TEXTS = [
     "The delivery was late again and nobody answers the phone",
@@ -33,6 +33,27 @@ def test_batched_features_are_exactly_py3langids(reference):
 
     for row, text in enumerate(TEXTS):
         expected = visit_counts(reference.tk_nextmove, reference._rowbase, reference.tk_output, _encode(text))
+        found = counts[row]
+        assert dict(zip(found.indices.tolist(), found.data.astype(int).tolist(), strict=True)) == dict(
+            expected or Counter()
+        )
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["Je suis alle\u0301 au cafe\u0301, c'e\u0301tait ferme\u0301"],  # composed by NFC
+        ["a text with a NUL\0 inside it"],
+        ["une tre\u0300s longue lettre " + "é" * 1_500, "next text after the long one"],  # cut at 2,000 bytes
+    ],
+)
+def test_batched_features_are_py3langids_for_texts_cut_composed_or_holding_nul(reference, extra):
+    texts = [*TEXTS[:3], *extra, TEXTS[3]]
+    counts = language_identifier().feature_counts(texts)
+
+    for row, text in enumerate(texts):
+        encoded = _encode(text)[:MAX_LANGUAGE_BYTES]
+        expected = visit_counts(reference.tk_nextmove, reference._rowbase, reference.tk_output, encoded)
         found = counts[row]
         assert dict(zip(found.indices.tolist(), found.data.astype(int).tolist(), strict=True)) == dict(
             expected or Counter()

@@ -140,12 +140,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"), help="the shared data folder")
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="where to write the models")
     parser.add_argument("--only", nargs="*", help="train only these heads (the features are refitted anyway)")
+    parser.add_argument("--bits", type=int, default=BITS, help="hash buckets: 2**bits (%(default)s)")
     parser.add_argument(
         "--char-orders", type=int, nargs="+", default=list(CHAR_ORDERS), help="character n-gram lengths"
     )
     args = parser.parse_args(argv)
     all_tasks = tasks(args.data)
-    features = HashedFeatures(BITS, char_orders=tuple(args.char_orders))
+    features = HashedFeatures(args.bits, char_orders=tuple(args.char_orders))
     fit_idf(features, [text for task in all_tasks for text in task.train.texts])
     args.out.mkdir(parents=True, exist_ok=True)
     save_features(features, args.out)

@@ -188,3 +188,92 @@ def test_matching_does_not_change_when_the_text_is_upper_cased(term, text):
 
     assert matcher.find(text.upper()) == matcher.find(text)
     assert matcher.find(f"{text} {term}".upper()) == [Match(term, "key")]
+
+
+def test_a_batch_finds_what_each_text_finds_on_its_own():
+    matcher = Matcher([("new phone", 1), ("#acmefail", 2), ("café", 3), ("cat", 4)])
+    texts = [
+        "my NEW  phone",
+        "x#acmefail #AcmeFail",
+        "",
+        "un Cafe\u0301 noir",
+        "concatenate",
+        "cat\tnew\nphone",
+    ]
+
+    assert matcher.find_in_texts(texts) == [
+        (Match("new phone", 1),),
+        (Match("#acmefail", 2),),
+        (),
+        (Match("café", 3),),
+        (),
+        (Match("cat", 4), Match("new phone", 1)),
+    ]
+
+
+def test_a_text_holding_the_batch_separator_is_still_matched_alone():
+    matcher = Matcher([("cat", 1)])
+
+    assert matcher.find_in_texts(["cat\0", "\0cat", "no"]) == [(Match("cat", 1),), (Match("cat", 1),), ()]
+
+
+def test_a_batch_without_terms_or_texts_finds_nothing():
+    assert Matcher([]).find_in_texts(["cat", "dog"]) == [(), ()]
+    assert Matcher([("cat", 1)]).find_in_texts([]) == []
+
+
+# Pieces where batch and single matching could part: whitespace of every kind (collapsed by `fold` only
+# in a single text), marks and compatibility characters that decompose (to a space, for "¨"), case that
+# changes length, hashtags, word characters, and the batch separator itself.
+tricky = ["é", "e\u0301", "ß", "İ", "#", "_", "1", " ", "  ", "\t", "\n", "\u00a0", "\u3000", "\u2028",
+          "\u00a8", "\ufb01", ".", "\0"]  # fmt: skip
+term_words = ["a", "b", "ss", "fi", "e", "#a", "1", "_"]
+tricky_term = st.lists(st.sampled_from(term_words), min_size=1, max_size=3).map(" ".join)
+
+
+gaps = st.sampled_from([" ", "  ", "\t", "\n", "\u00a0", "\u3000", "\u2028", " \u00a8", "\u00a8 ", " \n "])
+
+
+def _spaced(before: str, term: str, spaces: list[str], after: str) -> str:
+    return before + "".join(word + space for word, space in zip(term.split(), spaces, strict=False)) + after
+
+
+@given(data=st.data(), terms=st.lists(tricky_term, min_size=1, max_size=4))
+def test_a_batch_of_texts_is_matched_exactly_as_each_text_alone(data, terms):
+    matcher = Matcher([(term, index) for index, term in enumerate(terms)])
+    words = sorted({word for term in terms for word in term.split()})
+    noise = st.lists(st.sampled_from(words) | st.sampled_from(tricky), max_size=8).map("".join)
+    # A term's words with any whitespace between them, amid noise: where a phrase is found or not.
+    spaced = st.builds(_spaced, noise, st.sampled_from(terms), st.lists(gaps, min_size=3, max_size=3), noise)
+
+    texts = data.draw(st.lists(spaced | noise, max_size=6))
+
+    assert matcher.find_in_texts(texts) == [tuple(matcher.find(text)) for text in texts]
+
+
+@given(terms=st.lists(terms, min_size=1, max_size=3), texts=st.lists(latin_text, max_size=5))
+def test_a_batch_of_latin_texts_is_matched_exactly_as_each_text_alone(terms, texts):
+    matcher = Matcher([(term, index) for index, term in enumerate(terms)])
+
+    assert matcher.find_in_texts(texts) == [tuple(matcher.find(text)) for text in texts]
+
+
+def test_the_terms_of_a_batch_are_those_of_each_text_in_order():
+    matcher = Matcher([("refund", 1), ("Refund", 2), ("acme", 3)])
+
+    assert matcher.terms_in_texts(["ACME refund", "nothing", "#acme"]) == [
+        ("acme", "refund", "Refund"),
+        (),
+        ("acme",),
+    ]
+
+
+def test_a_batch_with_thousands_of_phrases_is_matched_text_by_text_alike():
+    rng = random.Random(2027)
+    word = lambda: "".join(rng.choices(string.ascii_lowercase, k=6))  # noqa: E731
+    phrases = [f"{word()} {word()} {word()}" for _ in range(2_000)]  # ~100,000 suspects
+    matcher = Matcher([(phrase, index) for index, phrase in enumerate(phrases)])
+    texts = [f"x {phrases[7]}  y", f"{phrases[9].replace(' ', chr(9))}", "nothing here"]
+
+    assert matcher.find_in_texts(texts) == [tuple(matcher.find(text)) for text in texts]
+    assert matcher.find_in_texts(texts)[1] != ()

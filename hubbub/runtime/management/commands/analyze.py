@@ -57,7 +57,7 @@ class Command(DocumentedCommand):
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1")
         matcher: Matcher[str] = Matcher((term, term) for term in self._terms(options["terms"]))
-        analyser = Analyser(find_terms=lambda text: tuple(match.term for match in matcher.find(text)))
+        analyser = Analyser(find_terms_in=matcher.terms_in_texts)
         out = raw_stream(self.stdout)
         err = Console(file=raw_stream(self.stderr), highlight=False)
         with self._open(options["file"]) as stream:
