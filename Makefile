@@ -54,6 +54,7 @@ bench: $(STAMP)  ## Benchmarks; record results in docs/benchmarks.md.
 	$(BIN)/python benchmarks/identity_resolution.py --customers 100000
 	$(BIN)/python benchmarks/customer_search.py
 	$(BIN)/python benchmarks/spike_detection.py
+	$(BIN)/python benchmarks/storm.py --posts 50000
 	taskset -c 0 $(BIN)/python benchmarks/analysis_throughput.py --data $(DATA) --posts 50000
 
 clean:  ## Remove the virtual environment and local data (./var).

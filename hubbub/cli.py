@@ -10,6 +10,7 @@ HUBBUB_COMMANDS = {
     "serve": "run the web server (ASGI) for the Agent Workplace and the back office",
     "poll": "run the connectors: poll brand accounts, send queued replies, process webhooks (--once)",
     "ingest": "read posts from a JSONL or CSV file into the pipeline",
+    "storm": "simulate a Twitter storm against a brand (--rate posts/s) and feed it to the pipeline",
     "import_crm": "import customers, products or purchases of a brand from a CSV file",
     "recompute_tiers": "recompute customers' tiers by their brand's rules (run daily, e.g. from cron)",
     "detect_spikes": "look for volume and negative-share spikes per topic; alerts show on the wall (/wall/)",

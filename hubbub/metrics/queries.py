@@ -1,8 +1,8 @@
 """Reads for the wall, and who may see and acknowledge which spike alert.
 
-A person sees the open alerts of the brands they are a member of, in any role; supervisors and
-administrators of the alert's brand may acknowledge it. An alert of another brand answers 404,
-exactly as one that does not exist.
+A person sees the open alerts, the topics and the failing channels of the brands they are a member
+of, in any role; supervisors and administrators of the alert's brand may acknowledge it. An alert
+of another brand answers 404, exactly as one that does not exist.
 """
 
 from __future__ import annotations
@@ -14,7 +14,11 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.template.defaultfilters import pluralize
 
+from hubbub.channels.models import Health
+from hubbub.channels.queries import AccountHealth, accounts_health_for
+from hubbub.channels.registry import NETWORKS
 from hubbub.core.models import Membership, Role
 from hubbub.listening.models import Topic
 from hubbub.metrics.minutes import epoch_minute
@@ -65,11 +69,42 @@ class WallTopic:
 
 
 @dataclass(frozen=True, slots=True)
+class WallChannels:
+    """The brand accounts whose connection fails (down first), and how many of the others work."""
+
+    failing: list[AccountHealth]
+    working: int
+    waiting: int  # connected and enabled, not polled yet
+
+    @property
+    def all_working(self) -> bool:
+        """Every connected, enabled account was polled and works."""
+        return self.working > 0 and not self.failing and not self.waiting
+
+    @property
+    def summary(self) -> str:
+        """One line for the accounts not listed: "All 4 channels working", "1 other channel working"."""
+        parts = []
+        if self.working:
+            every, other = ("All " if self.all_working else ""), ("other " if self.failing else "")
+            parts.append(f"{every}{self.working} {other}channel{pluralize(self.working)} working")
+        if self.waiting:
+            parts.append(f"{self.waiting} not polled yet")
+        if not parts and not self.failing:
+            parts.append("No channels connected yet")
+        return " · ".join(parts)
+
+
+FAILING = (Health.DOWN, Health.DEGRADED)
+
+
+@dataclass(frozen=True, slots=True)
 class Wall:
-    """The wall's panels: open alerts newest first, and the busiest topics of the last hour."""
+    """The wall's panels: open alerts newest first, the busiest topics of the last hour, failing channels."""
 
     alerts: list[WallAlert]
     topics: list[WallTopic]
+    channels: WallChannels
     generated_at: datetime
 
 
@@ -92,7 +127,24 @@ def wall_for(user: AnyUser, now: datetime) -> Wall:
         )
         for alert in alerts
     ]
-    return Wall(alerts=wall_alerts, topics=_busiest_topics(lines, alerting, brand_names), generated_at=now)
+    return Wall(
+        alerts=wall_alerts,
+        topics=_busiest_topics(lines, alerting, brand_names),
+        channels=channels_for(user),
+        generated_at=now,
+    )
+
+
+def channels_for(user: AnyUser) -> WallChannels:
+    """The failing accounts of `user`'s brands, down before degraded, and the others counted (one query)."""
+    accounts = accounts_health_for(user, NETWORKS)
+    failing = [account for account in accounts if account.status in FAILING]
+    statuses = [account.status for account in accounts]
+    return WallChannels(
+        failing=sorted(failing, key=lambda account: FAILING.index(Health(account.status))),
+        working=statuses.count(Health.OK),
+        waiting=statuses.count(Health.IDLE),
+    )
 
 
 def alert_to_acknowledge(user: AnyUser, alert_id: int) -> SpikeAlert:

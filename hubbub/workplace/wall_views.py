@@ -1,4 +1,5 @@
-"""The wall: open spike alerts and topic sparklines, refreshed by polling, and acknowledging an alert.
+"""The wall: open spike alerts, failing channels and topic sparklines, refreshed by polling, and
+acknowledging an alert.
 
 Panels are views of their own template so the full page and the JSON refresh render the same
 HTML; a new panel is one more template, one more field of `Wall`, and one more key here.
@@ -19,14 +20,18 @@ from django.views.decorators.http import require_GET, require_POST
 from hubbub.metrics.actions import acknowledge_alert
 from hubbub.metrics.queries import alert_to_acknowledge, wall_for
 
-PANELS = {"alerts": "workplace/wall_alerts.html", "topics": "workplace/wall_topics.html"}
+PANELS = {
+    "alerts": "workplace/wall_alerts.html",
+    "channels": "workplace/wall_channels.html",
+    "topics": "workplace/wall_topics.html",
+}
 # How often the page asks for fresh panels; detection itself runs every few seconds at most.
 POLL_SECONDS = 5
 
 
 @require_GET
 def wall(request: HttpRequest) -> HttpResponse:
-    """The wall of the user's brands: open spike alerts first, then the busiest topics' last hour."""
+    """The wall of the user's brands: open spike alerts, then failing channels and the busiest topics."""
     context = {"wall": wall_for(request.user, timezone.now()), "poll_seconds": POLL_SECONDS}
     return render(request, "workplace/wall.html", context)
 

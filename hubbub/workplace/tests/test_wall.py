@@ -11,6 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hubbub.channels.models import ChannelAccount, Health
+from hubbub.core.tests.factories import BrandAccountFactory
 from hubbub.listening.tests.factories import TopicFactory
 from hubbub.metrics.minutes import epoch_minute
 from hubbub.metrics.models import AlertKind, SpikeAlert
@@ -209,7 +211,7 @@ def test_the_panels_endpoint_renders_the_same_panels_as_the_page(client, bob, br
     page = wall_page(client, bob).content.decode()
     data = panels(client, bob)
 
-    assert set(data["panels"]) == {"alerts", "topics"}
+    assert set(data["panels"]) == {"alerts", "channels", "topics"}
     assert data["open_alerts"] == 1
     assert 'name="csrfmiddlewaretoken"' in data["panels"]["alerts"]
     assert "Acknowledge</button>" in data["panels"]["alerts"]
@@ -235,4 +237,132 @@ def test_the_wall_reads_the_same_number_of_queries_for_1_and_50_alerts(client, b
 
     one, fifty = queries_with(1), queries_with(50)
 
-    assert one == fifty == 6  # session, user, memberships, alerts, counters, topics
+    assert one == fifty == 7  # session, user, memberships, alerts, counters, topics, channels
+
+
+def a_channel(brand, handle: str = "acmecare", network: str = "twitter", **fields) -> ChannelAccount:
+    account = BrandAccountFactory(brand=brand, network=network, handle=handle)
+    channel: ChannelAccount = ChannelAccount.objects.create(account=account, **fields)
+    return channel
+
+
+def failing(brand, handle: str = "acmecare", **fields) -> ChannelAccount:
+    defaults = {
+        "status": Health.DEGRADED,
+        "last_error": "HTTP 503 from the network",
+        "last_error_at": NOW - timedelta(minutes=1),
+        "last_success_at": NOW - timedelta(minutes=20),
+        "failures": 3,
+        "next_poll_at": NOW + timedelta(seconds=90),
+    }
+    return a_channel(brand, handle, **{**defaults, **fields})
+
+
+def test_a_failing_account_shows_on_the_wall_with_since_when_and_the_next_try(client, bob, brand_a):
+    failing(brand_a)
+    a_channel(brand_a, "AcmeMobile", "facebook", status=Health.OK)
+
+    html = wall_page(client, bob).content.decode()
+    data = panels(client, bob)
+
+    for shown in (html, data["panels"]["channels"]):
+        assert '<span class="channel__status">Failing, retrying</span>' in shown
+        assert f'<span class="channel__brand">{brand_a.name}</span>' in shown
+        assert 'X / Twitter <span class="channel__handle">@acmecare</span>' in shown
+        assert '<p class="channel__error">HTTP 503 from the network</p>' in shown
+        assert (
+            'last worked <time datetime="2026-11-02T08:10:10+00:00">08:10</time> · 20\xa0minutes ago'
+        ) in shown
+        assert '3 failed polls · next try <time datetime="2026-11-02T08:31:40+00:00">08:31:40</time>' in shown
+        assert '<p class="wall-channels-line">1 other channel working</p>' in shown
+        assert "AcmeMobile" not in shown  # working accounts are counted, not listed
+
+
+def test_down_accounts_come_before_degraded_ones_and_a_never_working_one_says_so(client, bob, brand_a):
+    failing(brand_a, "acme_one")
+    failing(brand_a, "acme_two", status=Health.DOWN, last_success_at=None, failures=1)
+
+    response = wall_page(client, bob)
+
+    channels = response.context["wall"].channels
+    assert [(c.handle, c.status) for c in channels.failing] == [
+        ("acme_two", "down"),
+        ("acme_one", "degraded"),
+    ]
+    html = response.content.decode()
+    assert "never worked</p>" in html
+    assert "1 failed poll · next try" in html
+    assert "wall-channels-line" not in html  # nothing else to say
+
+
+def test_a_channel_error_is_escaped(client, bob, brand_a):
+    failing(brand_a, last_error=HOSTILE_TEXT)
+
+    html = wall_page(client, bob).content.decode()
+    data = panels(client, bob)
+
+    for shown in (html, data["panels"]["channels"]):
+        assert "<script>alert(1)</script>" not in shown
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
+
+
+def test_when_every_channel_works_the_wall_says_so_in_one_line(client, alice, brand_a):
+    a_channel(brand_a, "acmecare", status=Health.OK)
+    a_channel(brand_a, "AcmeMobile", "facebook", status=Health.OK)
+    a_channel(brand_a, "acme_off", status=Health.DEGRADED, enabled=False)  # disabled: not failing
+    BrandAccountFactory(brand=brand_a, network="bluesky", handle="acme.bsky.social")  # not connected
+
+    html = panels(client, alice)["panels"]["channels"]
+
+    assert html.strip() == '<p class="wall-channels-line is-working">All 2 channels working</p>'
+
+
+@pytest.mark.parametrize(
+    ("statuses", "line"),
+    [
+        ([Health.OK, Health.IDLE], "1 channel working · 1 not polled yet"),
+        ([Health.IDLE], "1 not polled yet"),
+        ([], "No channels connected yet"),
+    ],
+)
+def test_the_channels_line_counts_the_accounts_not_polled_yet(client, alice, brand_a, statuses, line):
+    for index, status in enumerate(statuses):
+        a_channel(brand_a, f"acme{index}", status=status)
+
+    html = panels(client, alice)["panels"]["channels"]
+
+    assert html.strip() == f'<p class="wall-channels-line">{line}</p>'
+
+
+def test_charlie_sees_none_of_brand_as_channels(client, charlie, brand_a, brand_b):
+    failing(brand_a, last_error="Acme token revoked")
+    a_channel(brand_b, "globexhelp", status=Health.OK)
+
+    page = wall_page(client, charlie)
+    data = panels(client, charlie)
+
+    assert page.context["wall"].channels.failing == []
+    for shown in (page.content.decode(), data["panels"]["channels"]):
+        assert "Acme token revoked" not in shown
+        assert "@acmecare" not in shown
+        assert "All 1 channel working" in shown
+
+
+@pytest.mark.parametrize("url", [WALL, PANELS])
+def test_the_wall_reads_the_same_number_of_queries_for_1_and_50_failing_channels(client, bob, brand_a, url):
+    client.force_login(bob)
+
+    def queries_with(accounts: int) -> int:
+        ChannelAccount.objects.all().delete()
+        for index in range(accounts):
+            failing(brand_a, f"acme{accounts}_{index}", status=Health.DOWN if index % 2 else Health.DEGRADED)
+            a_channel(brand_a, f"acme_ok{accounts}_{index}", status=Health.OK)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert response.content.decode().count("channel__error") == accounts
+        return len(queries)
+
+    one, fifty = queries_with(1), queries_with(50)
+
+    assert one == fifty == 6  # session, user, memberships, alerts, counters, channels (no topic counted)
