@@ -236,7 +236,16 @@ def _created(model: type[Sendable], answer: dict[str, Any]) -> Sendable:
 
 
 def connect(account: AccountConfig, budget: RateBudget) -> TwitterConnector:
-    """The connector of one X account."""
+    """The connector of one X account; an account without credentials is refused as permanently broken."""
+    secrets = account.secrets
+    user_context = all(secrets.get(key) for key in ("consumer_key", "consumer_secret", "access_token"))
+    if not secrets.get("bearer_token") and not user_context:
+        # tweepy would fail later with a TypeError, which looks retryable; no retry can fix this.
+        raise ConnectorError(
+            "X credentials are missing: set a bearer_token, or consumer_key, consumer_secret, access_token "
+            "and access_token_secret in the account's secrets",
+            retryable=False,
+        )
     return TwitterConnector(account, budget)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -224,3 +225,16 @@ def test_an_unreachable_api_is_retryable_and_counted(budget) -> None:
 
     assert raised.value.retryable is True
     assert budget.state(account.budget_key).failures == 1
+
+
+def test_an_account_without_credentials_is_refused_permanently_before_any_call(
+    local_server: LocalServer, budget
+) -> None:
+    account = dataclasses.replace(x_account(local_server.url), secrets={"consumer_key": "only-half"})
+
+    with pytest.raises(ConnectorError) as refused:
+        SPEC.connect(account, budget)
+
+    assert refused.value.retryable is False
+    assert "credentials are missing" in str(refused.value)
+    assert local_server.requests == []
